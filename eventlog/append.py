@@ -1,0 +1,62 @@
+"""Append events to a tenant's partition stream, deduplicated in the same atomic call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from redis import Redis
+
+from eventlog import codec
+from eventlog.event import Event
+from eventlog.keys import Keys
+from eventlog.scripts import script
+from eventlog.settings import Settings
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What one append did: new events, duplicates acknowledged, and whether to trigger."""
+
+    partition: int
+    accepted: int
+    duplicates: int
+    trigger: bool
+
+
+def append(client: Redis, settings: Settings, tenant_id: str, events: Sequence[Event]) -> Appended:
+    """Append one tenant's events atomically; each is saved once or counted as a duplicate."""
+    keys = Keys(settings.key_prefix, settings.partitions)
+    p = keys.partition(tenant_id)
+    if not events:
+        return Appended(p, 0, 0, False)
+    key_list = [keys.stream(p), keys.duplicates(p), keys.trigger(p)]
+    args: list[str | int] = [
+        tenant_id,
+        settings.id_retention_s,
+        settings.request_retention_s,
+        settings.trigger_ttl_ms,
+    ]
+    for event in events:
+        if event.tenant_id != tenant_id:
+            raise ValueError("an append holds one tenant's events")
+        lookup = keys.message(p, tenant_id, event.message_id or "")
+        key_list += [keys.seen(p, tenant_id, event.id), keys.request(p, tenant_id, event.request_id), lookup]
+        args += [event.type, event.channel, codec.encode(event),
+                 event.request_id if event.message_id else "", event.occurred_at_ms]
+    accepted, duplicates, fire = script(client, "append")(keys=key_list, args=args)
+    return Appended(p, int(accepted), int(duplicates), bool(fire))
+
+
+def duplicates(client: Redis, settings: Settings, tenant_id: str) -> int:
+    """How many duplicates a tenant's senders have had acknowledged."""
+    keys = Keys(settings.key_prefix, settings.partitions)
+    value = client.hget(keys.duplicates(keys.partition(tenant_id)), tenant_id)
+    return int(value or 0)
+
+
+def request_of_message(client: Redis, settings: Settings, tenant_id: str, message_id: str) -> str | None:
+    """The review request an app's own `sent` event tied to a provider message id, if any."""
+    keys = Keys(settings.key_prefix, settings.partitions)
+    found = client.get(keys.message(keys.partition(tenant_id), tenant_id, message_id))
+    return None if found is None else found.decode()

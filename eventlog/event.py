@@ -1,0 +1,45 @@
+"""The canonical event: one thing that happened to one review request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+TYPES = ("sent", "delivered", "read", "failed", "impression", "response")
+CHANNELS = ("email", "whatsapp", "sms", "other")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def epoch_ms(at: datetime) -> int:
+    """An aware datetime as whole epoch milliseconds, exactly (no float rounding)."""
+    return (at - _EPOCH) // timedelta(milliseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A validated event as it is appended to the log.
+
+    The last three fields are set by the log, not the sender: `implies_delivery` on a `read` that
+    arrived before any `delivered` of its request and channel (it counts that delivery once);
+    `cohort_sent_at_ms` on a response, the time of its request's first send; `cohort_channel` on a
+    send that arrived after its request's response, the response's channel.
+    """
+
+    tenant_id: str
+    id: str
+    type: str
+    channel: str
+    request_id: str
+    occurred_at_ms: int
+    rating: int | None = None
+    location: str | None = None
+    campaign: str | None = None
+    message_id: str | None = None
+    implies_delivery: bool = False
+    cohort_sent_at_ms: int | None = None
+    cohort_channel: str | None = None
+
+    @property
+    def request_mark(self) -> str:
+        """The per-request mark that makes this event unique: responses count once per request."""
+        return "response" if self.type == "response" else f"{self.type}:{self.channel}"

@@ -1,0 +1,85 @@
+"""Every Redis key Reviewstream writes, built in one place.
+
+P is the key prefix (KEY_PREFIX, default "rs"); {pN} is partition N's hash tag, so every key
+one script touches lives in one Redis Cluster slot.
+
+    P:{tenants}:tenant:<tid>              hash    name, timezone, created_at
+    P:{tenants}:tenant:<tid>:keys         hash    key id -> sha256 of the API key
+    P:{tenants}:apikeys                   hash    sha256 of an API key -> "<tid> <key id>"
+    P:{pN}:stream                         stream  the partition's event log (entry field e, x)
+    P:{pN}:seen:<tid>:<event id>          string  event id already used (TTL: id retention)
+    P:{pN}:req:<tid>:<request id>         hash    which (type, channel) a request has had
+                                                  (TTL: request retention, renewed on use)
+    P:{pN}:msg:<tid>:<message id>         string  request id of a provider message (TTL: request retention)
+    P:{pN}:dups                           hash    tid -> duplicates acknowledged
+    P:{pN}:trigger                        string  a projector job is on its way (short TTL)
+    P:{pN}:checkpoint                     hash    id: last projected entry, n: entries projected
+    P:{pN}:day:<tid>:<scope>:<YYYY-MM>    hash    "<DD>|<metric>" -> count
+    P:{pN}:life:<tid>:<scope>             hash    "<metric>" -> count
+
+A scope is "all", "loc:<location>" or "cmp:<campaign>". Metrics are "<counter>:<channel>"
+(counters sent, delivered, read, failed, impressions, responses), "stars:<channel>:<1..5>" and
+"cohort:<channel>" (responses counted on their request's first send day, by response channel).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+
+def partition_of(tenant_id: str, partitions: int) -> int:
+    """The partition a tenant's events live in: a stable hash, the same in every process."""
+    return zlib.crc32(tenant_id.encode()) % partitions
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Builds key names for one deployment (prefix and partition count)."""
+
+    prefix: str = "rs"
+    partitions: int = 16
+
+    def partition(self, tenant_id: str) -> int:
+        """The partition of a tenant."""
+        return partition_of(tenant_id, self.partitions)
+
+    def tag(self, partition: int) -> str:
+        """The hash-tagged head shared by all keys of a partition."""
+        return f"{self.prefix}:{{p{partition}}}"
+
+    def tenant(self, tenant_id: str) -> str:
+        return f"{self.prefix}:{{tenants}}:tenant:{tenant_id}"
+
+    def tenant_keys(self, tenant_id: str) -> str:
+        return f"{self.prefix}:{{tenants}}:tenant:{tenant_id}:keys"
+
+    def api_keys(self) -> str:
+        return f"{self.prefix}:{{tenants}}:apikeys"
+
+    def stream(self, partition: int) -> str:
+        return f"{self.tag(partition)}:stream"
+
+    def seen(self, partition: int, tenant_id: str, event_id: str) -> str:
+        return f"{self.tag(partition)}:seen:{tenant_id}:{event_id}"
+
+    def request(self, partition: int, tenant_id: str, request_id: str) -> str:
+        return f"{self.tag(partition)}:req:{tenant_id}:{request_id}"
+
+    def message(self, partition: int, tenant_id: str, message_id: str) -> str:
+        return f"{self.tag(partition)}:msg:{tenant_id}:{message_id}"
+
+    def duplicates(self, partition: int) -> str:
+        return f"{self.tag(partition)}:dups"
+
+    def trigger(self, partition: int) -> str:
+        return f"{self.tag(partition)}:trigger"
+
+    def checkpoint(self, partition: int) -> str:
+        return f"{self.tag(partition)}:checkpoint"
+
+    def days(self, partition: int, tenant_id: str, scope: str, month: str) -> str:
+        return f"{self.tag(partition)}:day:{tenant_id}:{scope}:{month}"
+
+    def lifetime(self, partition: int, tenant_id: str, scope: str) -> str:
+        return f"{self.tag(partition)}:life:{tenant_id}:{scope}"

@@ -1,0 +1,80 @@
+-- Append a batch of one tenant's events, each only if it is new.
+-- KEYS[1] = the partition's stream
+-- KEYS[2] = the partition's duplicates hash (tenant id -> count)
+-- KEYS[3] = the partition's projector trigger flag
+-- KEYS[1 + 3i], KEYS[2 + 3i], KEYS[3 + 3i] (i = 1..n) = event i's id marker, its request's marks
+--   hash, and the message-id lookup key of its message id (any key of the partition when none)
+-- ARGV[1] = tenant id
+-- ARGV[2] = id marker lifetime in seconds
+-- ARGV[3] = request marks and message lookup lifetime in seconds
+-- ARGV[4] = trigger flag lifetime in milliseconds
+-- ARGV[5i .. 5i + 4] = event i's type, channel, encoded payload, request id when it carries a
+--   message id (else ""), occurred-at epoch milliseconds
+-- Returns {accepted, duplicates, trigger}: trigger is 1 when the caller should enqueue a projector.
+--
+-- An event is a duplicate when its id was used before (an id stays used even when its event was a
+-- duplicate), or when its request already had that mark. Statuses only move forward per request
+-- and channel: delivered after read or failed, and failed after delivered or read, change nothing;
+-- a read with no delivery before it carries that delivery (entry field x = "d").
+-- Cohorts: a response counts back on its request's first send. The response entry carries that
+-- send's time (field s); a send that arrives after its response carries the response's channel
+-- (field cr). Each request is attributed once (mark "cohort").
+local stream, dups, trigger = KEYS[1], KEYS[2], KEYS[3]
+local tenant = ARGV[1]
+local id_ttl, req_ttl, trigger_ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local n = (#KEYS - 3) / 3
+local accepted, duplicates = 0, 0
+
+local function is_new(marks, kind, channel)
+  if kind == 'response' then return redis.call('HSETNX', marks, 'response', channel) == 1, false end
+  local function has(k) return redis.call('HEXISTS', marks, k .. ':' .. channel) == 1 end
+  if kind == 'delivered' and (has('read') or has('failed')) then return false, false end
+  if kind == 'failed' and (has('delivered') or has('read')) then return false, false end
+  if redis.call('HSETNX', marks, kind .. ':' .. channel, 1) == 0 then return false, false end
+  if kind == 'read' and not has('delivered') and not has('failed') then
+    redis.call('HSET', marks, 'delivered:' .. channel, 1)
+    return true, true
+  end
+  return true, false
+end
+
+local function extras(marks, kind, at)
+  local fields = {}
+  if kind == 'sent' then
+    if not redis.call('HGET', marks, 'first_sent') then redis.call('HSET', marks, 'first_sent', at) end
+    local answered = redis.call('HGET', marks, 'response')
+    if answered and redis.call('HSETNX', marks, 'cohort', 1) == 1 then
+      fields = {'cr', answered}
+    end
+  elseif kind == 'response' then
+    local first = redis.call('HGET', marks, 'first_sent')
+    if first and redis.call('HSETNX', marks, 'cohort', 1) == 1 then fields = {'s', first} end
+  end
+  return fields
+end
+
+for i = 1, n do
+  local marker, marks, lookup = KEYS[1 + 3 * i], KEYS[2 + 3 * i], KEYS[3 + 3 * i]
+  local a = 5 * i
+  local kind, channel, payload, request, at = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local fresh, implied = false, false
+  if redis.call('SET', marker, 1, 'NX', 'EX', id_ttl) then
+    fresh, implied = is_new(marks, kind, channel)
+    redis.call('EXPIRE', marks, req_ttl)
+  end
+  if fresh then
+    local entry = {'XADD', stream, '*', 'e', payload}
+    if implied then table.insert(entry, 'x'); table.insert(entry, 'd') end
+    for _, v in ipairs(extras(marks, kind, at)) do table.insert(entry, v) end
+    redis.call(unpack(entry))
+    if request ~= '' then redis.call('SET', lookup, request, 'NX', 'EX', req_ttl) end
+    accepted = accepted + 1
+  else
+    duplicates = duplicates + 1
+  end
+end
+
+if duplicates > 0 then redis.call('HINCRBY', dups, tenant, duplicates) end
+local fire = 0
+if accepted > 0 and redis.call('SET', trigger, 1, 'NX', 'PX', trigger_ttl) then fire = 1 end
+return {accepted, duplicates, fire}

@@ -1,0 +1,43 @@
+"""Settings shared by every process, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DAY = 86_400
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and how long dedup memory lasts."""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    queue_redis_url: str = "redis://127.0.0.1:6379/0"
+    key_prefix: str = "rs"
+    partitions: int = 16
+    id_retention_s: int = 8 * DAY
+    request_retention_s: int = 400 * DAY
+    trigger_ttl_ms: int = 5_000
+
+    @property
+    def queue_name(self) -> str:
+        """The RQ queue that carries projector jobs."""
+        return f"{self.key_prefix}-projector"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Build settings from environment variables, falling back to defaults."""
+        env = dict(os.environ) if env is None else env
+        redis_url = env.get("REDIS_URL") or cls.redis_url
+        partitions = int(env.get("PARTITIONS", cls.partitions))
+        if partitions < 1:
+            raise ValueError("PARTITIONS must be at least 1")
+        return cls(
+            redis_url=redis_url,
+            queue_redis_url=env.get("QUEUE_REDIS_URL") or redis_url,
+            key_prefix=env.get("KEY_PREFIX", cls.key_prefix),
+            partitions=partitions,
+            id_retention_s=int(env.get("ID_RETENTION_DAYS", 8)) * DAY,
+            request_retention_s=int(env.get("REQUEST_RETENTION_DAYS", 400)) * DAY,
+        )

@@ -1,0 +1,52 @@
+"""Local days in a tenant's IANA time zone, from an event's own instant."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+# Every UTC offset in the tz database, and every transition between them, falls on a quarter hour,
+# so all instants in one quarter hour share a local day.
+_QUARTER_MS = 15 * 60 * 1000
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name`; ValueError when there is none."""
+    if name not in _zone_names():
+        raise ValueError(f"unknown time zone {name!r}")
+    return _zone(name)
+
+
+@lru_cache(maxsize=None)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def local_day(at_ms: int, zone_name: str) -> str:
+    """The tenant-local calendar day (YYYY-MM-DD) of an instant given in epoch milliseconds."""
+    return _quarter_day(at_ms // _QUARTER_MS, zone_name)
+
+
+@lru_cache(maxsize=65_536)
+def _quarter_day(quarter: int, zone_name: str) -> str:
+    instant = datetime.fromtimestamp(quarter * _QUARTER_MS / 1000, tz=timezone.utc)
+    return instant.astimezone(_zone(zone_name)).date().isoformat()
+
+
+def days(first: date, last: date) -> list[date]:
+    """Every day from first to last, both included."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def today(zone_name: str, now: datetime) -> date:
+    """The local day of `now` in a zone."""
+    return now.astimezone(_zone(zone_name)).date()

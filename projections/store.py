@@ -1,0 +1,81 @@
+"""The counter store: apply increments with the checkpoint atomically, read days and lifetimes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from redis import Redis
+
+from eventlog.keys import Keys
+from eventlog.scripts import script
+from projections.calendar import days
+from projections.fold import Increments
+
+Counts = dict[str, int]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far a partition is projected: the last entry id ("" for none) and the entry count."""
+
+    id: str = ""
+    n: int = 0
+
+
+def checkpoint(client: Redis, keys: Keys, partition: int) -> Checkpoint:
+    """The partition's current checkpoint."""
+    raw = client.hmget(keys.checkpoint(partition), ["id", "n"])
+    return Checkpoint((raw[0] or b"").decode(), int(raw[1] or 0))
+
+
+def checkpoints(client: Redis, keys: Keys) -> list[Checkpoint]:
+    """Every partition's checkpoint, in one round trip."""
+    pipe = client.pipeline(transaction=False)
+    for p in range(keys.partitions):
+        pipe.hmget(keys.checkpoint(p), ["id", "n"])
+    return [Checkpoint((i or b"").decode(), int(n or 0)) for i, n in pipe.execute()]
+
+
+def apply(
+    client: Redis, keys: Keys, partition: int, after: Checkpoint, last_id: str, count: int,
+    increments: Increments,
+) -> Checkpoint | None:
+    """Apply a batch read after `after`; the new checkpoint, or None if another projector won."""
+    key_list = [keys.checkpoint(partition)]
+    args: list[str | int] = [after.id, last_id, count]
+    for key, fields in increments.items():
+        key_list.append(key)
+        args.append(len(fields))
+        for field, value in fields.items():
+            args += [field, value]
+    if not script(client, "apply")(keys=key_list, args=args):
+        return None
+    return Checkpoint(last_id, after.n + count)
+
+
+def read_days(
+    client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date
+) -> dict[str, Counts]:
+    """Counts per local day (ISO date -> metric -> count) for every day in [first, last]."""
+    p = keys.partition(tenant_id)
+    months = sorted({d.isoformat()[:7] for d in days(first, last)})
+    pipe = client.pipeline(transaction=False)
+    for month in months:
+        pipe.hgetall(keys.days(p, tenant_id, scope, month))
+    wanted = {d.isoformat() for d in days(first, last)}
+    out: dict[str, Counts] = defaultdict(dict)
+    for month, fields in zip(months, pipe.execute()):
+        for field, value in fields.items():
+            dd, _, metric = field.decode().partition("|")
+            day = f"{month}-{dd}"
+            if day in wanted:
+                out[day][metric] = int(value)
+    return out
+
+
+def read_lifetime(client: Redis, keys: Keys, tenant_id: str, scope: str) -> Counts:
+    """Lifetime counts (metric -> count) of one tenant and scope."""
+    fields = client.hgetall(keys.lifetime(keys.partition(tenant_id), tenant_id, scope))
+    return {field.decode(): int(value) for field, value in fields.items()}

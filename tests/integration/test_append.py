@@ -1,0 +1,104 @@
+"""Ingest dedup on real Redis: atomic, per tenant, per request, forward-only statuses."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from redis import Redis
+
+from eventlog.append import append, duplicates, request_of_message
+from eventlog.event import Event
+from eventlog.keys import Keys
+from eventlog.read import appended, read_after
+from eventlog.settings import Settings
+
+
+def ev(i: str, kind: str = "sent", request: str = "r1", channel: str = "email", **kw: Any) -> Event:
+    return Event(tenant_id=kw.pop("tenant", "ta"), id=i, type=kind, channel=channel, request_id=request,
+                 occurred_at_ms=kw.pop("at", 1_744_138_800_000), **kw)
+
+
+def stored(client: Redis, keys: Keys, tenant: str = "ta") -> list[Event]:
+    return [e for _, e in read_after(client, keys, keys.partition(tenant), "0-0", 10_000)]
+
+
+def test_same_events_posted_by_eight_threads_are_saved_once(http: Any, make_tenant: Any, client: Redis,
+                                                             keys: Keys) -> None:
+    tenant_id, headers = make_tenant()
+    events = [{"id": f"e{i}", "type": "sent", "channel": "sms", "request_id": f"r{i}"} for i in range(200)]
+    results: list[dict[str, int]] = []
+    barrier = threading.Barrier(8)
+
+    def post() -> None:
+        barrier.wait()
+        for start in range(0, 200, 50):
+            r = http.post("/v1/events", json={"events": events[start:start + 50]}, headers=headers)
+            assert r.status_code == 202
+            results.append(r.json)
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r["accepted"] for r in results) == 200
+    assert sum(r["duplicates"] for r in results) == 7 * 200
+    assert sorted(e.id for e in stored(client, keys, tenant_id)) == sorted(e["id"] for e in events)
+
+
+def test_ids_are_per_tenant(client: Redis, settings: Settings, keys: Keys) -> None:
+    assert append(client, settings, "ta", [ev("same")]).accepted == 1
+    assert append(client, settings, "tb", [ev("same", tenant="tb")]).accepted == 1
+
+
+def test_id_used_by_a_duplicate_stays_used(client: Redis, settings: Settings, keys: Keys) -> None:
+    assert append(client, settings, "ta", [ev("a"), ev("b")]).duplicates == 1  # same request and channel
+    assert append(client, settings, "ta", [ev("b", request="r2")]).duplicates == 1
+    assert duplicates(client, settings, "ta") == 2
+
+
+def test_each_mark_counts_once_per_request_and_channel(client: Redis, settings: Settings, keys: Keys) -> None:
+    done = append(client, settings, "ta", [
+        ev("1"), ev("2", channel="sms"), ev("3"), ev("4", "impression"), ev("5", "impression"),
+        ev("6", "response", rating=5), ev("7", "response", channel="sms", rating=1),
+    ])
+    assert (done.accepted, done.duplicates) == (4, 3)
+
+
+def test_statuses_only_move_forward(client: Redis, settings: Settings, keys: Keys) -> None:
+    append(client, settings, "ta", [
+        ev("r", "read"),                            # counts, and carries the delivery
+        ev("d", "delivered"),                       # after read: nothing
+        ev("f", "failed"),                          # after a delivery: nothing
+        ev("f2", "failed", request="r2"),           # counts
+        ev("d2", "delivered", request="r2"),        # after failed: nothing
+        ev("d3", "delivered", request="r3"),
+        ev("r3", "read", request="r3"),             # normal order: no implied delivery
+    ])
+    kept = [(e.id, e.implies_delivery) for e in stored(client, keys)]
+    assert kept == [("r", True), ("f2", False), ("d3", False), ("r3", False)]
+
+
+def test_marks_expire_after_their_retention(client: Redis, settings: Settings, keys: Keys) -> None:
+    append(client, settings, "ta", [ev("1", message_id="m1")])
+    p = keys.partition("ta")
+    assert 0 < client.ttl(keys.seen(p, "ta", "1")) <= settings.id_retention_s
+    assert settings.id_retention_s >= 7 * 86_400
+    assert settings.id_retention_s < client.ttl(keys.request(p, "ta", "r1")) <= settings.request_retention_s
+    assert request_of_message(client, settings, "ta", "m1") == "r1"
+
+
+def test_response_carries_its_first_send_and_late_send_carries_the_response(
+        client: Redis, settings: Settings, keys: Keys) -> None:
+    append(client, settings, "ta", [ev("s", at=1000), ev("x", "response", rating=3, channel="sms", at=5000),
+                                    ev("y", "response", request="r2", rating=4, at=6000),
+                                    ev("z", request="r2", channel="whatsapp", at=7000)])
+    got = {e.id: (e.cohort_sent_at_ms, e.cohort_channel) for e in stored(client, keys)}
+    assert got == {"s": (None, None), "x": (1000, None), "y": (None, None), "z": (None, "email")}
+
+
+def test_appended_counts_every_partition(client: Redis, settings: Settings, keys: Keys) -> None:
+    append(client, settings, "ta", [ev("1"), ev("2", request="r2")])
+    totals = appended(client, keys)
+    assert len(totals) == keys.partitions and totals[keys.partition("ta")] == 2 and sum(totals) == 2

@@ -1,0 +1,90 @@
+"""Projection on real Redis: exactly once, even when the projector is killed mid-batch."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from redis import Redis
+
+from eventlog.append import append
+from eventlog.event import Event
+from eventlog.keys import Keys
+from eventlog.settings import Settings
+from projections import store
+from workers.project import drain
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY_MS = 86_400_000
+BASE = 1_744_070_400_000  # 2025-04-08T00:00:00Z
+
+
+def sends(tenant: str, n: int, rng: random.Random) -> list[Event]:
+    return [Event(tenant_id=tenant, id=f"e{i}", type="sent", channel=rng.choice(["email", "sms"]),
+                  request_id=f"r{i}", occurred_at_ms=BASE + rng.randrange(20) * DAY_MS) for i in range(n)]
+
+
+def totals_by_day(client: Redis, keys: Keys, tenant: str) -> Counter[str]:
+    from datetime import date
+    days = store.read_days(client, keys, tenant, "all", date(2025, 4, 1), date(2025, 5, 1))
+    return Counter({d: sum(c.values()) for d, c in days.items()})
+
+
+def test_projector_killed_at_random_instants_counts_every_event_once(
+        client: Redis, settings: Settings, keys: Keys) -> None:
+    rng = random.Random(11)
+    events = sends("ta", 12_000, rng)
+    for i in range(0, len(events), 1000):
+        append(client, settings, "ta", events[i:i + 1000])
+    p = keys.partition("ta")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kills = 0
+    while store.checkpoint(client, keys, p).n < len(events) and kills < 25:
+        proc = subprocess.Popen([sys.executable, "-m", "tests.integration.projector_proc", settings.redis_url,
+                                 settings.key_prefix, str(settings.partitions), str(p)],
+                                env=env, cwd=ROOT, stdout=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+        time.sleep(rng.uniform(0.02, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        kills += 1
+    assert kills >= 3, "the projector finished before it could be killed often enough"
+    drain(client, keys, p)
+    expected = Counter(f"2025-04-{8 + (e.occurred_at_ms - BASE) // DAY_MS:02d}" for e in events)
+    assert totals_by_day(client, keys, "ta") == expected
+    lifetime = store.read_lifetime(client, keys, "ta", "all")
+    assert sum(lifetime.values()) == len(events)
+    assert store.checkpoint(client, keys, p).n == len(events)
+
+
+def test_two_projectors_on_one_partition_never_double_count(client: Redis, settings: Settings,
+                                                             keys: Keys) -> None:
+    import threading
+
+    events = sends("ta", 5_000, random.Random(3))
+    for i in range(0, len(events), 1000):
+        append(client, settings, "ta", events[i:i + 1000])
+    p = keys.partition("ta")
+    threads = [threading.Thread(target=drain, args=(Redis.from_url(settings.redis_url), keys, p, 50))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(store.read_lifetime(client, keys, "ta", "all").values()) == len(events)
+
+
+def test_stale_checkpoint_writes_nothing(client: Redis, settings: Settings, keys: Keys) -> None:
+    append(client, settings, "ta", sends("ta", 3, random.Random(1)))
+    p = keys.partition("ta")
+    drain(client, keys, p)
+    before = store.read_lifetime(client, keys, "ta", "all")
+    again = store.apply(client, keys, p, store.Checkpoint(), "9-9", 3, {keys.lifetime(p, "ta", "all"): {"sent:email": 5}})
+    assert again is None
+    assert store.read_lifetime(client, keys, "ta", "all") == before

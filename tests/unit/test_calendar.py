@@ -1,0 +1,51 @@
+"""Local-day bucketing in the tenant's zone."""
+
+import random
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from eventlog.event import epoch_ms
+from projections.calendar import local_day, zone
+
+
+def ms(text: str) -> int:
+    return epoch_ms(datetime.fromisoformat(text))
+
+
+@pytest.mark.parametrize(
+    ("instant", "zone_name", "day"),
+    [
+        ("2025-04-08T19:00:00+00:00", "Asia/Kolkata", "2025-04-09"),  # +05:30 crosses midnight
+        ("2025-04-08T18:29:59.999+00:00", "Asia/Kolkata", "2025-04-08"),
+        ("2025-04-08T18:30:00+00:00", "Asia/Kolkata", "2025-04-09"),
+        ("2025-04-08T18:14:59+00:00", "Asia/Kathmandu", "2025-04-08"),  # +05:45
+        ("2025-04-08T18:15:00+00:00", "Asia/Kathmandu", "2025-04-09"),
+        ("2025-03-09T04:59:59+00:00", "America/New_York", "2025-03-08"),  # EST, spring-forward day
+        ("2025-03-10T03:59:59+00:00", "America/New_York", "2025-03-09"),  # EDT after the switch
+        ("2025-03-10T04:00:00+00:00", "America/New_York", "2025-03-10"),
+        ("2025-11-02T04:30:00+00:00", "America/New_York", "2025-11-02"),  # fall-back day
+        ("2025-04-08T23:59:59.999+00:00", "UTC", "2025-04-08"),
+        ("2025-04-09T00:00:00+00:00", "UTC", "2025-04-09"),
+    ],
+)
+def test_event_counts_on_its_local_day(instant: str, zone_name: str, day: str) -> None:
+    assert local_day(ms(instant), zone_name) == day
+
+
+def test_local_day_agrees_with_zoneinfo_for_random_instants() -> None:
+    rng = random.Random(7)
+    zones = ["Asia/Kolkata", "Asia/Kathmandu", "America/New_York", "Australia/Lord_Howe",
+             "Pacific/Chatham", "Europe/London", "America/St_Johns", "UTC"]
+    for _ in range(20_000):
+        at = rng.randrange(epoch_ms(datetime(2020, 1, 1, tzinfo=timezone.utc)),
+                           epoch_ms(datetime(2027, 1, 1, tzinfo=timezone.utc)))
+        name = rng.choice(zones)
+        expected = datetime.fromtimestamp(at / 1000, ZoneInfo(name)).date().isoformat()
+        assert local_day(at, name) == expected
+
+
+def test_unknown_zone_is_refused() -> None:
+    with pytest.raises(ValueError):
+        zone("Mars/Olympus_Mons")

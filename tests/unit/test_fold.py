@@ -1,0 +1,54 @@
+"""Folding events into counter increments."""
+
+from eventlog.event import Event
+from eventlog.keys import Keys
+from projections.fold import fold
+
+KEYS = Keys("rs", 16)
+T = "t_a"
+P = KEYS.partition(T)
+APR_8_19H_UTC = 1744138800000  # 2025-04-08T19:00:00Z
+
+
+def event(**kw: object) -> Event:
+    base: dict[str, object] = dict(tenant_id=T, id="e", type="sent", channel="email", request_id="r",
+                                   occurred_at_ms=APR_8_19H_UTC)
+    base.update(kw)
+    return Event(**base)  # type: ignore[arg-type]
+
+
+def test_sends_sum_per_local_day_and_lifetime() -> None:
+    inc = fold([event(id="1"), event(id="2", channel="sms")], KEYS, lambda _: "Asia/Kolkata")
+    assert inc[KEYS.days(P, T, "all", "2025-04")] == {"09|sent:email": 1, "09|sent:sms": 1}
+    assert inc[KEYS.lifetime(P, T, "all")] == {"sent:email": 1, "sent:sms": 1}
+
+
+def test_response_counts_its_star_and_every_context() -> None:
+    e = event(type="response", rating=4, location="NYC", campaign="spring")
+    inc = fold([e], KEYS, lambda _: "UTC")
+    for scope in ("all", "loc:NYC", "cmp:spring"):
+        assert inc[KEYS.days(P, T, scope, "2025-04")] == {"08|responses:email": 1, "08|stars:email:4": 1}
+        assert inc[KEYS.lifetime(P, T, scope)] == {"responses:email": 1, "stars:email:4": 1}
+
+
+def test_read_that_implies_delivery_counts_both() -> None:
+    inc = fold([event(type="read", implies_delivery=True)], KEYS, lambda _: "UTC")
+    assert inc[KEYS.lifetime(P, T, "all")] == {"read:email": 1, "delivered:email": 1}
+
+
+def test_response_counts_back_on_its_send_day() -> None:
+    sent_day_ms = APR_8_19H_UTC - 3 * 86_400_000
+    inc = fold([event(type="response", rating=5, channel="sms", cohort_sent_at_ms=sent_day_ms)],
+               KEYS, lambda _: "UTC")
+    assert inc[KEYS.days(P, T, "all", "2025-04")] == {
+        "08|responses:sms": 1, "08|stars:sms:5": 1, "05|cohort:sms": 1}
+
+
+def test_send_after_its_response_carries_the_cohort() -> None:
+    inc = fold([event(cohort_channel="whatsapp")], KEYS, lambda _: "UTC")
+    assert inc[KEYS.lifetime(P, T, "all")] == {"sent:email": 1, "cohort:whatsapp": 1}
+
+
+def test_late_event_lands_on_its_own_month() -> None:
+    inc = fold([event(occurred_at_ms=APR_8_19H_UTC - 40 * 86_400_000)], KEYS, lambda _: "UTC")
+    assert KEYS.days(P, T, "all", "2025-02") in inc

@@ -1,0 +1,21 @@
+"""The key layout is a contract with every running process: pin it."""
+
+from eventlog.keys import Keys, partition_of
+
+
+def test_key_layout() -> None:
+    k = Keys("rs", 16)
+    assert partition_of("demo", 16) == k.partition("demo") == 0
+    assert partition_of("acme", 16) == 14 and partition_of("acme", 4) == 2
+    assert k.stream(3) == "rs:{p3}:stream"
+    assert k.seen(3, "t", "e1") == "rs:{p3}:seen:t:e1"
+    assert k.request(3, "t", "r1") == "rs:{p3}:req:t:r1"
+    assert k.message(3, "t", "m1") == "rs:{p3}:msg:t:m1"
+    assert k.duplicates(3) == "rs:{p3}:dups"
+    assert k.trigger(3) == "rs:{p3}:trigger"
+    assert k.checkpoint(3) == "rs:{p3}:checkpoint"
+    assert k.days(3, "t", "loc:NYC", "2025-04") == "rs:{p3}:day:t:loc:NYC:2025-04"
+    assert k.lifetime(3, "t", "all") == "rs:{p3}:life:t:all"
+    assert k.tenant("t") == "rs:{tenants}:tenant:t"
+    assert k.tenant_keys("t") == "rs:{tenants}:tenant:t:keys"
+    assert k.api_keys() == "rs:{tenants}:apikeys"

@@ -1,0 +1,40 @@
+"""Request bodies: JSON only, parsed from the raw bytes, validated by a schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from web.errors import ApiError
+
+
+def json_body() -> Any:
+    """The request body as JSON; 415 for another content type, 400 when it does not parse."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send Content-Type: application/json")
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+
+
+def load(schema: Schema, data: Any) -> Any:
+    """Validate data against a schema; 422 with per-field messages when it does not fit."""
+    if not isinstance(data, dict):
+        raise ApiError(422, "validation_failed", "expected a JSON object", {"_schema": ["Expected an object."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", "the input does not fit the schema", exc.normalized_messages()) from exc
+
+
+def query(schema: Schema) -> Any:
+    """Validate the query string against a schema; 422 when it does not fit."""
+    try:
+        return schema.load(request.args.to_dict())
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", "the query does not fit", exc.normalized_messages()) from exc

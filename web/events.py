@@ -1,0 +1,71 @@
+"""POST /v1/events: one event or a batch, appended atomically with dedup."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint
+from redis.exceptions import RedisError
+
+from eventlog.append import Appended, append
+from eventlog.event import Event, epoch_ms
+from web import auth
+from web.body import json_body, load
+from web.errors import ApiError
+from web.resources import now, projector_queue, redis_client, settings
+from web.schemas import BatchIn, EventIn
+from workers.trigger import enqueue_projector
+
+log = logging.getLogger(__name__)
+bp = Blueprint("events", __name__)
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+_one, _batch = EventIn(), BatchIn()
+
+
+def to_event(tenant_id: str, item: dict[str, Any], received: datetime) -> Event:
+    """A validated item as the canonical event; a missing occurred_at means the time of receipt."""
+    at: datetime = item.get("occurred_at", received)
+    return Event(
+        tenant_id=tenant_id, id=item["id"], type=item["type"], channel=item["channel"],
+        request_id=item["request_id"], occurred_at_ms=epoch_ms(at), rating=item.get("rating"), location=item.get("location"),
+        campaign=item.get("campaign"), message_id=item.get("message_id"),
+    )
+
+
+def parse(payload: Any, received: datetime) -> list[dict[str, Any]]:
+    """Validated items of a single-event or batch body; 422 naming every bad field."""
+    batch = isinstance(payload, dict) and "events" in payload
+    items = load(_batch, payload)["events"] if batch else [load(_one, payload)]
+    late = {
+        i: {"occurred_at": ["More than 5 minutes in the future."]}
+        for i, item in enumerate(items)
+        if item.get("occurred_at", received) > received + FUTURE_TOLERANCE
+    }
+    if late:
+        details = {"events": late} if batch else late[0]
+        raise ApiError(422, "validation_failed", "the input does not fit the schema", details)
+    return items
+
+
+def trigger(done: Appended) -> None:
+    """Enqueue the partition's projector when the append asked for one (the sweep backs this up)."""
+    if not done.trigger:
+        return
+    try:
+        enqueue_projector(projector_queue(), done.partition)
+    except RedisError as exc:  # the events are safe in the stream; the sweep will project them
+        log.warning("projector trigger for partition %s lost: %s", done.partition, exc)
+
+
+@bp.post("/v1/events")
+def post_events() -> tuple[dict[str, int], int]:
+    """Accept one event or a batch; 202 once every new event is in the stream."""
+    tenant = auth.tenant()
+    received = now()
+    items = parse(json_body(), received)
+    done = append(redis_client(), settings(), tenant.id, [to_event(tenant.id, i, received) for i in items])
+    trigger(done)
+    return {"accepted": done.accepted, "duplicates": done.duplicates}, 202

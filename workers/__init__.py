@@ -1,0 +1,1 @@
+"""RQ entry points: project partitions, trigger projectors, sweep for lost triggers."""
