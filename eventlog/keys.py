@@ -15,6 +15,7 @@ one script touches lives in one Redis Cluster slot.
     P:{pN}:trigger                        string  a projector job is on its way (short TTL)
     P:{pN}:checkpoint                     hash    id: last projected entry, n: entries projected
     P:{pN}:day:<tid>:<scope>:<YYYY-MM>    hash    "<DD>|<metric>" -> count
+    P:{pN}:month:<tid>:<scope>:<YYYY>     hash    "<MM>|<metric>" -> count (monthly rollup)
     P:{pN}:life:<tid>:<scope>             hash    "<metric>" -> count
 
 A scope is "all", "loc:<location>" or "cmp:<campaign>". Metrics are "<counter>:<channel>"
@@ -80,6 +81,9 @@ class Keys:
 
     def days(self, partition: int, tenant_id: str, scope: str, month: str) -> str:
         return f"{self.tag(partition)}:day:{tenant_id}:{scope}:{month}"
+
+    def months(self, partition: int, tenant_id: str, scope: str, year: str) -> str:
+        return f"{self.tag(partition)}:month:{tenant_id}:{scope}:{year}"
 
     def lifetime(self, partition: int, tenant_id: str, scope: str) -> str:
         return f"{self.tag(partition)}:life:{tenant_id}:{scope}"

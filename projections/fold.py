@@ -1,6 +1,6 @@
 """Fold events into counter increments: pure, no Redis, no clock.
 
-An event counts on its tenant-local day and in the lifetime totals, in scope "all" and in the
+An event counts on its tenant-local day, in that day's month rollup and in the lifetime totals, in scope "all" and in the
 scope of its location and of its campaign when it has them.
 """
 
@@ -63,5 +63,6 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
             for at, name in found:
                 day = local_day(at, zone)
                 out[keys.days(p, tid, scope, day[:7])][f"{day[8:]}|{name}"] += 1
+                out[keys.months(p, tid, scope, day[:4])][f"{day[5:7]}|{name}"] += 1
                 lifetime[name] += 1
     return {key: dict(fields) for key, fields in out.items()}

@@ -75,6 +75,23 @@ def read_days(
     return out
 
 
+def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Counts]:
+    """Counts per local month ("YYYY-MM" -> metric -> count) for every month in [first, last]."""
+    p = keys.partition(tenant_id)
+    years = [str(y) for y in range(int(first[:4]), int(last[:4]) + 1)]
+    pipe = client.pipeline(transaction=False)
+    for year in years:
+        pipe.hgetall(keys.months(p, tenant_id, scope, year))
+    out: dict[str, Counts] = defaultdict(dict)
+    for year, fields in zip(years, pipe.execute()):
+        for field, value in fields.items():
+            mm, _, metric = field.decode().partition("|")
+            month = f"{year}-{mm}"
+            if first <= month <= last:
+                out[month][metric] = int(value)
+    return out
+
+
 def read_lifetime(client: Redis, keys: Keys, tenant_id: str, scope: str) -> Counts:
     """Lifetime counts (metric -> count) of one tenant and scope."""
     fields = client.hgetall(keys.lifetime(keys.partition(tenant_id), tenant_id, scope))

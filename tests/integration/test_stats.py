@@ -69,3 +69,19 @@ def test_readyz_reports_lag_until_projected(http: Any, make_tenant: Any, client:
     assert ready["redis"] == "ok" and ready["lag_total"] == 2 and sum(ready["lag"].values()) == 2
     project_all(client, keys)
     assert http.get("/readyz").json["lag_total"] == 0
+
+
+def test_month_rollup_equals_the_sum_of_its_days(http: Any, make_tenant: Any, client: Redis, keys: Keys) -> None:
+    from datetime import date
+
+    from projections import store
+
+    tenant_id, h = make_tenant("Asia/Kathmandu")
+    post(http, h, *[{"id": str(i), "type": "sent", "channel": "sms", "request_id": str(i),
+                     "occurred_at": f"2025-0{1 + i % 3}-{1 + i % 28:02d}T18:{i % 60:02d}:00Z"} for i in range(90)])
+    project_all(client, keys)
+    months = store.read_months(client, keys, tenant_id, "all", "2025-01", "2025-04")
+    days = store.read_days(client, keys, tenant_id, "all", date(2025, 1, 1), date(2025, 4, 30))
+    for month, counts in months.items():
+        assert counts["sent:sms"] == sum(c.get("sent:sms", 0) for d, c in days.items() if d.startswith(month))
+    assert sum(c["sent:sms"] for c in months.values()) == 90

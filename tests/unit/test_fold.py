@@ -21,6 +21,7 @@ def test_sends_sum_per_local_day_and_lifetime() -> None:
     inc = fold([event(id="1"), event(id="2", channel="sms")], KEYS, lambda _: "Asia/Kolkata")
     assert inc[KEYS.days(P, T, "all", "2025-04")] == {"09|sent:email": 1, "09|sent:sms": 1}
     assert inc[KEYS.lifetime(P, T, "all")] == {"sent:email": 1, "sent:sms": 1}
+    assert inc[KEYS.months(P, T, "all", "2025")] == {"04|sent:email": 1, "04|sent:sms": 1}
 
 
 def test_response_counts_its_star_and_every_context() -> None:
