@@ -12,7 +12,7 @@ from redis import Redis
 from rq import Queue
 
 from eventlog.keys import Keys
-from eventlog.settings import Settings
+from eventlog.settings import Settings, require_hiredis
 from web import admin, cli, errors, events, health, stats
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
@@ -25,6 +25,7 @@ def utc_now() -> datetime:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. config may carry SETTINGS, REDIS (a client), CLOCK and Flask settings."""
+    require_hiredis()
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY)),

@@ -8,12 +8,13 @@ from redis import Redis
 from rq import get_current_job
 
 from eventlog.keys import Keys
-from eventlog.settings import Settings
+from eventlog.settings import Settings, require_hiredis
 
 
 @cache
 def settings() -> Settings:
     """This process's settings."""
+    require_hiredis()
     return Settings.from_env()
 
 
