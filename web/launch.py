@@ -120,6 +120,8 @@ def main() -> int:
     bin_dir = Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     honcho = subprocess.Popen([str(bin_dir / "honcho"), "start", "-f", "Procfile", "-p", port], env=env)
+    # honcho stops every process cleanly on SIGTERM; only then may Redis go away
+    signal.signal(signal.SIGTERM, lambda *_: honcho.send_signal(signal.SIGTERM))
     try:
         return honcho.wait()
     except KeyboardInterrupt:
