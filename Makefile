@@ -28,3 +28,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy eventlog projections workers web bench

@@ -1,7 +1,7 @@
 """Fold events into counter increments: pure, no Redis, no clock.
 
-An event counts on its tenant-local day, in that day's month rollup and in the lifetime totals, in scope "all" and in the
-scope of its location and of its campaign when it has them.
+An event counts on its tenant-local day, in that day's month rollup and in the lifetime totals,
+in scope "all" and in the scope of its location and of its campaign when it has them.
 """
 
 from __future__ import annotations

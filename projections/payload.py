@@ -36,6 +36,6 @@ def v1(counts: dict[str, int]) -> dict[str, int | float | None]:
     return out
 
 
-def v1_day(day: str, counts: dict[str, int]) -> dict[str, int | float | None]:
+def v1_day(day: str, counts: dict[str, int]) -> dict[str, str | int | float | None]:
     """The v1 object of one day, with `date` first."""
     return {"date": day, **v1(counts)}

@@ -29,7 +29,8 @@ def load(schema: Schema, data: Any) -> Any:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ApiError(422, "validation_failed", "the input does not fit the schema", exc.normalized_messages()) from exc
+        messages = exc.normalized_messages()
+        raise ApiError(422, "validation_failed", "the input does not fit the schema", messages) from exc
 
 
 def query(schema: Schema) -> Any:

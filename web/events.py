@@ -30,8 +30,8 @@ def to_event(tenant_id: str, item: dict[str, Any], received: datetime) -> Event:
     at: datetime = item.get("occurred_at", received)
     return Event(
         tenant_id=tenant_id, id=item["id"], type=item["type"], channel=item["channel"],
-        request_id=item["request_id"], occurred_at_ms=epoch_ms(at), rating=item.get("rating"), location=item.get("location"),
-        campaign=item.get("campaign"), message_id=item.get("message_id"),
+        request_id=item["request_id"], occurred_at_ms=epoch_ms(at), rating=item.get("rating"),
+        location=item.get("location"), campaign=item.get("campaign"), message_id=item.get("message_id"),
     )
 
 
