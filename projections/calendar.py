@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # Every UTC offset in the tz database, and every transition between them, falls on a quarter hour,
@@ -18,7 +18,7 @@ def zone(name: str) -> ZoneInfo:
     return _zone(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
@@ -38,7 +38,7 @@ def local_day(at_ms: int, zone_name: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def _quarter_day(quarter: int, zone_name: str) -> str:
-    instant = datetime.fromtimestamp(quarter * _QUARTER_MS / 1000, tz=timezone.utc)
+    instant = datetime.fromtimestamp(quarter * _QUARTER_MS / 1000, tz=UTC)
     return instant.astimezone(_zone(zone_name)).date().isoformat()
 
 

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -128,7 +128,7 @@ class Clock:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2025, 4, 10, 12, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2025, 4, 10, 12, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def test_random_traffic_from_two_tenants_matches_the_oracle(service: Service) ->
         tenants[made["tenant_id"]] = {"Authorization": f"Bearer {made['api_key']}"}
         zones[made["tenant_id"]] = zone
     oracle = Oracle(zones)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stream = {tid: random_events(rng, now, 2_000) for tid in tenants}
     killed = False
     posted = accepted = duplicates = 0

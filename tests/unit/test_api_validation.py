@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import fakeredis
@@ -23,7 +23,7 @@ def env() -> Any:
     client = fakeredis.FakeRedis()
     settings = Settings(key_prefix="u", partitions=4)
     app = create_app({"SETTINGS": settings, "REDIS": client, "ADMIN_TOKEN": ADMIN, "TESTING": True,
-                      "CLOCK": lambda: datetime(2025, 4, 10, 12, tzinfo=timezone.utc)})
+                      "CLOCK": lambda: datetime(2025, 4, 10, 12, tzinfo=UTC)})
     http = app.test_client()
     r = http.post("/admin/tenants", json={"name": "A", "timezone": "Asia/Kolkata"},
                   headers={"Authorization": f"Bearer {ADMIN}"})
