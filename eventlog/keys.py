@@ -6,11 +6,14 @@ one script touches lives in one Redis Cluster slot.
     P:{tenants}:tenant:<tid>              hash    name, timezone, created_at
     P:{tenants}:tenant:<tid>:keys         hash    key id -> sha256 of the API key
     P:{tenants}:apikeys                   hash    sha256 of an API key -> "<tid> <key id>"
+    P:{tenants}:tenant:<tid>:providers    hash    "<provider>:<name>" -> a webhook credential (never shown)
     P:{pN}:stream                         stream  the partition's event log (entry field e, x)
     P:{pN}:seen:<tid>:<event id>          string  event id already used (TTL: id retention)
     P:{pN}:req:<tid>:<request id>         hash    which (type, channel) a request has had
                                                   (TTL: request retention, renewed on use)
     P:{pN}:msg:<tid>:<message id>         string  request id of a provider message (TTL: request retention)
+    P:{pN}:nonce:<tid>:<provider>:<token> string  sha256 of the body a one-use webhook token first signed
+                                                  (TTL: a little over the signature's time window)
     P:{pN}:dups                           hash    tid -> duplicates acknowledged
     P:{pN}:trigger                        string  a projector job is on its way (short TTL)
     P:{pN}:checkpoint                     hash    id: last projected entry, n: entries projected
@@ -58,6 +61,9 @@ class Keys:
     def api_keys(self) -> str:
         return f"{self.prefix}:{{tenants}}:apikeys"
 
+    def credentials(self, tenant_id: str) -> str:
+        return f"{self.prefix}:{{tenants}}:tenant:{tenant_id}:providers"
+
     def stream(self, partition: int) -> str:
         return f"{self.tag(partition)}:stream"
 
@@ -69,6 +75,9 @@ class Keys:
 
     def message(self, partition: int, tenant_id: str, message_id: str) -> str:
         return f"{self.tag(partition)}:msg:{tenant_id}:{message_id}"
+
+    def nonce(self, partition: int, tenant_id: str, provider: str, token: str) -> str:
+        return f"{self.tag(partition)}:nonce:{tenant_id}:{provider}:{token}"
 
     def duplicates(self, partition: int) -> str:
         return f"{self.tag(partition)}:dups"

@@ -52,17 +52,39 @@ def scopes(event: Event) -> list[str]:
 
 def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> Increments:
     """Sum a batch of events into {counter hash key: {field: increment}}."""
-    out: Increments = defaultdict(lambda: defaultdict(int))
+    # The projector's hot path. Count (local day, metric) per tenant and scope first: key and field
+    # names are then built once per distinct count, not once per event and scope.
+    tally: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     for event in events:
-        tid = event.tenant_id
-        p = keys.partition(tid)
-        zone = zone_of(tid)
-        found = metrics(event)
+        zone = zone_of(event.tenant_id)
+        found = [(local_day(at, zone), name) for at, name in metrics(event)]
         for scope in scopes(event):
-            lifetime = out[keys.lifetime(p, tid, scope)]
-            for at, name in found:
-                day = local_day(at, zone)
-                out[keys.days(p, tid, scope, day[:7])][f"{day[8:]}|{name}"] += 1
-                out[keys.months(p, tid, scope, day[:4])][f"{day[5:7]}|{name}"] += 1
-                lifetime[name] += 1
-    return {key: dict(fields) for key, fields in out.items()}
+            counts = tally[event.tenant_id, scope]
+            for day_and_name in found:
+                counts[day_and_name] += 1
+    return spread(tally, keys)
+
+
+def spread(tally: dict[tuple[str, str], dict[tuple[str, str], int]], keys: Keys) -> Increments:
+    """Each tenant and scope's (day, metric) counts added to its day, its month and the lifetime."""
+    out: Increments = {}
+    for (tid, scope), counts in tally.items():
+        p = keys.partition(tid)
+        lifetime = out.setdefault(keys.lifetime(p, tid, scope), {})
+        of_month: dict[str, dict[str, int]] = {}
+        of_year: dict[str, dict[str, int]] = {}
+        for (day, name), n in counts.items():
+            month, year = day[:7], day[:4]
+            if month not in of_month:
+                of_month[month] = out.setdefault(keys.days(p, tid, scope, month), {})
+            if year not in of_year:
+                of_year[year] = out.setdefault(keys.months(p, tid, scope, year), {})
+            add(of_month[month], f"{day[8:]}|{name}", n)
+            add(of_year[year], f"{day[5:7]}|{name}", n)
+            add(lifetime, name, n)
+    return out
+
+
+def add(fields: dict[str, int], name: str, n: int) -> None:
+    """Add n to one field of an increments map."""
+    fields[name] = fields.get(name, 0) + n

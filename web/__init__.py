@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -13,14 +13,16 @@ from rq import Queue
 
 from eventlog.keys import Keys
 from eventlog.settings import Settings, require_hiredis
-from web import admin, cli, errors, events, health, stats
+from web import admin, cli, dashboard, errors, events, health, links, openapi, providers, stats, stats_v2, webhooks
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
+# A Redis that drops packets must become a 503 within seconds, not hang a request for minutes.
+CLIENT_TIMEOUTS = {"socket_connect_timeout": 2.0, "socket_timeout": 5.0}
 
 
 def utc_now() -> datetime:
     """The wall clock, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -30,13 +32,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
         ADMIN_TOKEN=os.environ.get("ADMIN_TOKEN"),
+        LINK_SECRET=os.environ.get("LINK_SECRET"),
+        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL"),
+        SPOOL_DIR=os.environ.get("SPOOL_DIR"),
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
-    client: Redis = app.config.get("REDIS") or Redis.from_url(settings.redis_url)
-    queue_client = client if settings.queue_redis_url == settings.redis_url else Redis.from_url(settings.queue_redis_url)
+    client: Redis = app.config.get("REDIS") or Redis.from_url(settings.redis_url, **CLIENT_TIMEOUTS)
+    same = settings.queue_redis_url == settings.redis_url
+    queue_client = client if same else Redis.from_url(settings.queue_redis_url, **CLIENT_TIMEOUTS)
     clock: Callable[[], datetime] = app.config.get("CLOCK") or utc_now
     app.extensions.update(
         settings=settings,
@@ -47,7 +53,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         tenants={},
     )
     errors.install(app)
-    for blueprint in (events.bp, stats.bp, health.bp, admin.bp):
+    for blueprint in (events.bp, stats.bp, health.bp, admin.bp, stats_v2.bp, links.bp, providers.bp, webhooks.bp,
+                      dashboard.bp, openapi.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.group)
     return app

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC
 from pathlib import Path
 
 from redis import Redis
@@ -77,9 +78,22 @@ def admin_token() -> str:
     return path.read_text().strip()
 
 
+def link_secret() -> str:
+    """LINK_SECRET from the environment, or one generated once and kept in ./var/link-secret."""
+    if os.environ.get("LINK_SECRET"):
+        return os.environ["LINK_SECRET"]
+    path = VAR / "link-secret"
+    if not path.exists():
+        # Created owner-only from the start: every tracked link is signed with this secret.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def demo_key(url: str) -> str:
     """Create the demo tenant on first start; its key is kept in ./var/demo-api-key to show again."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from eventlog import tenants
     from eventlog.keys import Keys
@@ -89,16 +103,18 @@ def demo_key(url: str) -> str:
     client, keys = Redis.from_url(url), Keys(settings.key_prefix, settings.partitions)
     path = VAR / "demo-api-key"
     if tenants.find(client, keys, DEMO_TENANT) is None:
-        _, issued = tenants.create(client, keys, "Demo", "UTC", datetime.now(timezone.utc), DEMO_TENANT)
+        _, issued = tenants.create(client, keys, "Demo", "UTC", datetime.now(UTC), DEMO_TENANT)
         path.write_text(issued.api_key)
         path.chmod(0o600)
-    return path.read_text().strip() if path.exists() else "(shown at first start; issue another with `flask --app web tenants issue-key demo`)"
+    if path.exists():
+        return path.read_text().strip()
+    return "(shown at first start; issue another with `flask --app web tenants issue-key demo`)"
 
 
 def main() -> int:
     """Start everything and wait for honcho; stop the private Redis on the way out."""
     VAR.mkdir(exist_ok=True)
-    lock = open(VAR / "launch.lock", "w")
+    lock = open(VAR / "launch.lock", "w")  # noqa: SIM115 -- held open: the lock lives as long as this process
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -112,7 +128,7 @@ def main() -> int:
         url = embedded_redis()
     port = os.environ.get("PORT", "8000")
     env = {**os.environ, "REDIS_URL": url, "QUEUE_REDIS_URL": os.environ.get("QUEUE_REDIS_URL") or url,
-           "ADMIN_TOKEN": admin_token(), "KEY_PREFIX": os.environ.get("KEY_PREFIX", "rs")}
+           "ADMIN_TOKEN": admin_token(), "LINK_SECRET": link_secret(), "KEY_PREFIX": os.environ.get("KEY_PREFIX", "rs")}
     os.environ.update(env)
     print(f"Reviewstream on http://127.0.0.1:{port}\n  redis:       {url}\n"
           f"  demo tenant: {DEMO_TENANT}\n  demo key:    {demo_key(url)}\n  admin token: {env['ADMIN_TOKEN']}",

@@ -39,18 +39,18 @@ def totals_by_day(client: Redis, keys: Keys, tenant: str) -> Counter[str]:
 def test_projector_killed_at_random_instants_counts_every_event_once(
         client: Redis, settings: Settings, keys: Keys) -> None:
     rng = random.Random(11)
-    events = sends("ta", 12_000, rng)
+    events = sends("ta", 40_000, rng)
     for i in range(0, len(events), 1000):
         append(client, settings, "ta", events[i:i + 1000])
     p = keys.partition("ta")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     kills = 0
-    while store.checkpoint(client, keys, p).n < len(events) and kills < 25:
+    while store.checkpoint(client, keys, p).n < len(events) and kills < 60:
         proc = subprocess.Popen([sys.executable, "-m", "tests.integration.projector_proc", settings.redis_url,
                                  settings.key_prefix, str(settings.partitions), str(p)],
                                 env=env, cwd=ROOT, stdout=subprocess.PIPE)
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.02, 0.25))
+        time.sleep(rng.uniform(0.005, 0.08))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += 1

@@ -20,3 +20,5 @@ def test_key_layout() -> None:
     assert k.tenant("t") == "rs:{tenants}:tenant:t"
     assert k.tenant_keys("t") == "rs:{tenants}:tenant:t:keys"
     assert k.api_keys() == "rs:{tenants}:apikeys"
+    assert k.credentials("t") == "rs:{tenants}:tenant:t:providers"
+    assert k.nonce(3, "t", "mailgun", "tok") == "rs:{p3}:nonce:t:mailgun:tok"

@@ -1,0 +1,96 @@
+"""Projection throughput of one worker: drain a pre-filled partition, against reading it raw."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from bench import workload
+from bench.result import Result, per_s, ratio
+from bench.sandbox import Sandbox
+from eventlog.append import append
+from eventlog.event import Event
+from eventlog.read import read_after
+from projections.fold import fold
+from workers.project import drain, zone_lookup
+
+PARTITION = 0
+EVENTS = 200_000
+BATCH = 2_000  # the projector's batch size (workers.project.drain's default)
+APPEND_BATCH = 500
+DAY_MS = 86_400_000
+TARGET = 100_000
+
+
+def fill(box: Sandbox, count: int) -> int:
+    """Append `count` events of six tenants (six zones) to one partition, through the real append."""
+    tenant_ids = [box.tenant(zone, PARTITION)[0] for zone in workload.ZONES]
+    last_ms = int(time.time() * 1000)
+    pending: dict[str, list[Event]] = defaultdict(list)
+    accepted = 0
+    for event in workload.events(tenant_ids, count, last_ms - 7 * DAY_MS, last_ms, "proj"):
+        pending[event.tenant_id].append(event)
+        if len(pending[event.tenant_id]) == APPEND_BATCH:
+            accepted += append(box.client, box.settings, event.tenant_id, pending.pop(event.tenant_id)).accepted
+    for tenant_id, rest in pending.items():
+        accepted += append(box.client, box.settings, tenant_id, rest).accepted
+    return accepted
+
+
+def raw_rate(box: Sandbox) -> float:
+    """Entries per second of plain XRANGE over the whole stream, in projector-sized batches."""
+    stream, after, n = box.keys.stream(PARTITION), "0-0", 0
+    started = time.perf_counter()
+    while rows := box.client.xrange(stream, min=f"({after}", max="+", count=BATCH):
+        n += len(rows)
+        after = rows[-1][0].decode()
+    return n / (time.perf_counter() - started)
+
+
+def stages(box: Sandbox) -> tuple[float, float]:
+    """Seconds spent reading + decoding the whole stream, and folding it, batch by batch."""
+    keys, after, batches = box.keys, "0-0", []
+    started = time.perf_counter()
+    while entries := read_after(box.client, keys, PARTITION, after, BATCH):
+        batches.append([event for _, event in entries])
+        after = entries[-1][0]
+    read_s = time.perf_counter() - started
+    zone_of = zone_lookup(box.client, keys)
+    started = time.perf_counter()
+    for events in batches:
+        fold(events, keys, zone_of)
+    return read_s, time.perf_counter() - started
+
+
+def reset(box: Sandbox) -> None:
+    """Forget the partition's projection, so it can be drained again from the start."""
+    tag = box.keys.tag(PARTITION)
+    box.client.delete(box.keys.checkpoint(PARTITION))
+    for kind in ("day", "month", "life"):
+        box.delete(f"{tag}:{kind}:*")
+
+
+def drained_rate(box: Sandbox) -> tuple[float, int]:
+    """Events per second of one full drain from an empty projection, and the events it projected."""
+    reset(box)
+    started = time.perf_counter()
+    done = drain(box.client, box.keys, PARTITION, batch=BATCH, budget_s=600)
+    elapsed = time.perf_counter() - started
+    if not done.caught_up or done.conflicts:
+        raise RuntimeError(f"projection did not finish cleanly: {done}")
+    return done.events / elapsed, done.events
+
+
+def run(box: Sandbox, rounds: int = 2) -> list[Result]:
+    """Fill once; best of `rounds` for the drain and for the raw read."""
+    total = fill(box, EVENTS)
+    raw = max(raw_rate(box) for _ in range(rounds))
+    rate, projected = max(drained_rate(box) for _ in range(rounds))
+    if projected != total:
+        raise RuntimeError(f"projected {projected} of {total} events")
+    read_s, fold_s = stages(box)
+    apply_s = max(total / rate - read_s - fold_s, 0.0)
+    note = (f"{total:,} events, 6 tenants/zones, batch {BATCH}; of one drain: read+decode {read_s:.2f} s, "
+            f"fold {fold_s:.2f} s, apply+checkpoint ~{apply_s:.2f} s")
+    return [Result("3. projection, one worker (drain)", per_s(rate, "events"), per_s(raw, "events") + " (XRANGE)",
+                   ratio(rate, raw), f">= {TARGET:,} events/s", rate >= TARGET, note)]
