@@ -14,6 +14,7 @@ from rq import Queue
 from eventlog.keys import Keys
 from eventlog.settings import Settings, require_hiredis
 from web import admin, cli, dashboard, errors, events, health, links, openapi, providers, stats, stats_v2, webhooks
+from web.encoding import OrjsonProvider
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 # A Redis that drops packets must become a 503 within seconds, not hang a request for minutes.
@@ -38,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
     client: Redis = app.config.get("REDIS") or Redis.from_url(settings.redis_url, **CLIENT_TIMEOUTS)
     same = settings.queue_redis_url == settings.redis_url

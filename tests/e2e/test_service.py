@@ -1,4 +1,5 @@
-"""End to end: the real web, worker pool and sweep (the Procfile under honcho) on real Redis."""
+"""End to end: the real web, worker pool and sweep (the Procfile under honcho) on real Redis,
+checked day by day against the independent oracle in tests/oracle.py."""
 
 from __future__ import annotations
 
@@ -6,37 +7,26 @@ import os
 import random
 import signal
 import time
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import pytest
 import requests
 
 from tests.e2e.conftest import ADMIN, Service
-from tests.e2e.oracle import CHANNELS, Oracle
+from tests.oracle import (
+    FILTERS,
+    QUERIES,
+    Oracle,
+    expected,
+    expected_ranges,
+    expected_series,
+    interleave,
+    request_events,
+    v1_expected,
+)
 
 pytestmark = pytest.mark.e2e
-
-
-def random_events(rng: random.Random, now: datetime, n: int) -> list[dict[str, Any]]:
-    """Events with duplicate ids, repeated marks, late and out-of-order arrivals, and context."""
-    events: list[dict[str, Any]] = []
-    for i in range(n):
-        if events and rng.random() < 0.08:  # the same event again (a retry)
-            events.append(dict(rng.choice(events)))
-            continue
-        kind = rng.choices(["sent", "delivered", "read", "failed", "impression", "response"], [5, 3, 2, 1, 3, 2])[0]
-        at = now - timedelta(days=rng.randrange(0, 40), seconds=rng.randrange(86_400))
-        event: dict[str, Any] = {"id": f"ev{i}", "type": kind, "channel": rng.choice(CHANNELS),
-                                 "request_id": f"req{rng.randrange(n // 3)}", "occurred_at": at.isoformat()}
-        if kind == "response":
-            event["rating"] = rng.randint(1, 5)
-        if rng.random() < 0.3:
-            event["location"] = rng.choice(["NYC", "Pune"])
-        if rng.random() < 0.3:
-            event["campaign"] = rng.choice(["spring", "winback"])
-        events.append(event)
-    return events
+ZONES = ("Asia/Kolkata", "America/New_York")
 
 
 def wait_until_projected(base: str, seconds: float = 90) -> None:
@@ -48,59 +38,67 @@ def wait_until_projected(base: str, seconds: float = 90) -> None:
 
 def test_random_traffic_from_two_tenants_matches_the_oracle(service: Service) -> None:
     rng = random.Random(2025)
-    admin = {"Authorization": f"Bearer {ADMIN}"}
-    tenants: dict[str, dict[str, str]] = {}
-    zones: dict[str, str] = {}
-    for zone in ("Asia/Kolkata", "America/New_York"):
-        made = requests.post(f"{service.base}/admin/tenants", json={"name": zone, "timezone": zone}, headers=admin).json()
-        tenants[made["tenant_id"]] = {"Authorization": f"Bearer {made['api_key']}"}
-        zones[made["tenant_id"]] = zone
-    oracle = Oracle(zones)
-    now = datetime.now(UTC)
-    stream = {tid: random_events(rng, now, 2_000) for tid in tenants}
-    killed = False
-    posted = accepted = duplicates = 0
-    cursors = dict.fromkeys(tenants, 0)
-    while any(cursors[t] < len(stream[t]) for t in tenants):
-        tid = rng.choice([t for t in tenants if cursors[t] < len(stream[t])])
-        size = rng.choice([1, 1, 7, 50, 200])
-        batch = stream[tid][cursors[tid]:cursors[tid] + size]
+    base = service.base
+    headers: dict[str, dict[str, str]] = {}
+    oracles: dict[str, Oracle] = {}
+    streams = {}
+    for zone in ZONES:
+        made = requests.post(f"{base}/admin/tenants", json={"name": zone, "timezone": zone},
+                             headers={"Authorization": f"Bearer {ADMIN}"}).json()
+        tid = made["tenant_id"]
+        headers[tid], oracles[tid] = {"Authorization": f"Bearer {made['api_key']}"}, Oracle(zone)
+        streams[tid] = interleave(rng, [request_events(rng, f"r{i}") for i in range(400)])
+    assert sum(len(s) for s in streams.values()) > 3_000
+
+    killed, accepted, duplicates, expected_accepted, posted = False, 0, 0, 0, 0
+    cursors = dict.fromkeys(streams, 0)
+    while any(cursors[t] < len(streams[t]) for t in streams):
+        tid = rng.choice([t for t in streams if cursors[t] < len(streams[t])])
+        batch = streams[tid][cursors[tid]:cursors[tid] + rng.choice([1, 1, 7, 50, 200])]
         cursors[tid] += len(batch)
-        body = batch[0] if len(batch) == 1 else {"events": batch}
-        r = requests.post(f"{service.base}/v1/events", json=body, headers=tenants[tid], timeout=10)
+        r = requests.post(f"{base}/v1/events", json=batch[0] if len(batch) == 1 else {"events": batch},
+                          headers=headers[tid], timeout=10)
         assert r.status_code == 202, r.text
-        accepted += r.json()["accepted"]
-        duplicates += r.json()["duplicates"]
-        for event in batch:
-            oracle.post(tid, event)
+        accepted, duplicates = accepted + r.json()["accepted"], duplicates + r.json()["duplicates"]
+        expected_accepted += sum(oracles[tid].post(e) for e in batch)
         posted += len(batch)
         if not killed and posted > 1_500:  # a worker dies mid-stream: the pool starts another
             victims = service.rq_workers()
             assert victims, "no rq worker processes found"
             os.kill(victims[0], signal.SIGKILL)
             killed = True
-    assert (accepted, duplicates) == (oracle.accepted, oracle.duplicates)
-    wait_until_projected(service.base)
+    assert (accepted, duplicates) == (expected_accepted, posted - expected_accepted)
+    wait_until_projected(base)
 
-    first = (now - timedelta(days=41)).date()
-    for tid, headers in tenants.items():
-        days = requests.get(f"{service.base}/v1/stats/daily", params={"from": first.isoformat(),
-                            "to": (now + timedelta(days=1)).date().isoformat()}, headers=headers).json()
-        for day in days:
-            assert {k: v for k, v in day.items() if k != "date"} == oracle.payload(tid, day["date"]), day["date"]
-        overall = requests.get(f"{service.base}/v1/stats/overall", headers=headers).json()
-        assert overall == oracle.payload(tid)
-        assert overall["sent_total"] > 200 and overall["responses_total"] > 50 and overall["avgRating"]
-        assert overall["sent_total"] == sum(d["sent_total"] for d in days)
-        for params in ({"location": "Pune"}, {"campaign": "winback"}):
-            got = requests.get(f"{service.base}/v1/stats/overall", params=params, headers=headers).json()
-            assert got == oracle.payload(tid, **params)
-            day = requests.get(f"{service.base}/v1/stats/daily/{now.astimezone().date().isoformat()}",
-                               params=params, headers=headers)
-            assert day.status_code == 200
+    first, last = date(2024, 10, 25), date(2025, 5, 5)
+    for tid, oracle in oracles.items():
+        h = headers[tid]
+        days = requests.get(f"{base}/v1/stats/daily", params={"from": first.isoformat(), "to": last.isoformat()},
+                            headers=h).json()
+        assert [d["date"] for d in days] == [(first + timedelta(days=i)).isoformat() for i in range(len(days))]
+        for d in days:
+            assert {k: v for k, v in d.items() if k != "date"} == v1_expected(oracle.between("all", *[date.fromisoformat(d["date"])] * 2)), d["date"]
+        overall = requests.get(f"{base}/v1/stats/overall", headers=h).json()
+        assert overall == v1_expected(oracle.lifetime("all"))
+        assert overall["sent_total"] > 200 and overall["responses_total"] > 100 and overall["avgRating"]
+        for scope, filter_ in FILTERS:
+            name, _, value = filter_.lstrip("&").partition("=")
+            params = {name: value} if name else {}
+            assert requests.get(f"{base}/v1/stats/overall", params=params, headers=h).json() == \
+                v1_expected(oracle.lifetime(scope)), scope
+            for first_text, last_text, g in QUERIES:
+                body = requests.get(f"{base}/v2/stats", headers=h, params={
+                    "from": first_text, "to": last_text, "granularity": g, **params}).json()
+                a, b, before_a, before_b = expected_ranges(date.fromisoformat(first_text),
+                                                           date.fromisoformat(last_text), g)
+                assert body["series"] == expected_series(oracle, scope, a, b, g), (scope, first_text, g)
+                assert body["totals"] == expected(f"{a}/{b}", oracle.between(scope, a, b))
+                assert body["previous"] == expected(f"{before_a}/{before_b}", oracle.between(scope, before_a, before_b))
+            v2_overall = requests.get(f"{base}/v2/stats/overall", params=params, headers=h).json()
+            assert v2_overall["totals"] == expected("lifetime", oracle.lifetime(scope))
 
     deadline = time.monotonic() + 20
     while len(service.rq_workers()) < 2:  # the killed worker was replaced
         assert time.monotonic() < deadline, "the dead worker was not started again"
         time.sleep(0.5)
-    assert requests.get(f"{service.base}/healthz").ok
+    assert requests.get(f"{base}/healthz").ok

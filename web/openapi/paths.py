@@ -23,9 +23,10 @@ REASONS = {
     422: "Input that does not fit the schema; `details` names every bad field.",
     503: "Redis is unreachable (nothing was changed) or the feature is not configured.",
 }
-TENANT = [{"apiKey": []}]
-ADMIN = [{"adminToken": []}]
-PUBLIC: list[dict[str, list[str]]] = []
+Security = list[dict[str, list[str]]]
+TENANT: Security = [{"apiKey": []}]
+ADMIN: Security = [{"adminToken": []}]
+PUBLIC: Security = []
 
 
 def json(schema: Any, description: str) -> dict[str, Any]:
@@ -132,7 +133,8 @@ def operations() -> dict[str, dict[str, Any]]:
                               {"200": json(a.WebhookAccepted, "Appended."), **SIGNED}, [TENANT_ID],
                               json_body(ANY_OBJECT)),
             "get": operation("Meta's subscription handshake", "webhooks", PUBLIC,
-                             {"200": {"description": "The challenge.", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                             {"200": {"description": "The challenge.",
+                                      "content": {"text/plain": {"schema": {"type": "string"}}}},
                               **errors(401, 403, 503)},
                              [TENANT_ID, *[{"in": "query", "name": n, "schema": {"type": "string"}}
                                            for n in ("hub.mode", "hub.verify_token", "hub.challenge")]]),
