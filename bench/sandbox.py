@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -119,7 +119,7 @@ class Sandbox:
             if partition is None or self.keys.partition(tenant_id) == partition:
                 break
             n += 1
-        _, issued = tenants.create(self.client, self.keys, tenant_id, zone, datetime.now(timezone.utc), tenant_id)
+        _, issued = tenants.create(self.client, self.keys, tenant_id, zone, datetime.now(UTC), tenant_id)
         self.made.append(tenant_id)
         return tenant_id, issued.api_key
 
@@ -127,7 +127,7 @@ class Sandbox:
         """Delete every key matching a pattern, in slices; how many were deleted."""
         found, removed = list(self.client.scan_iter(match=pattern, count=5_000)), 0
         for i in range(0, len(found), 1_000):
-            removed += int(self.client.delete(*found[i:i + 1_000]))
+            removed += int(self.client.unlink(*found[i:i + 1_000]))  # freed off Redis's main thread
         return removed
 
     def close(self) -> int:

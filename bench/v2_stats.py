@@ -14,7 +14,7 @@ import secrets
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -106,7 +106,7 @@ def main() -> None:
                         key_prefix="bench-v2-" + secrets.token_hex(4), partitions=4)
     keys = Keys(settings.key_prefix, settings.partitions)
     try:
-        tenant, issued = tenants.create(client, keys, "Bench", ZONE, datetime.now(timezone.utc))
+        tenant, issued = tenants.create(client, keys, "Bench", ZONE, datetime.now(UTC))
         t = time.perf_counter()
         n = load(client, settings, keys, tenant.id, opts.per_day)
         print(f"loaded {n} events for {DATA_FIRST}..{DATA_LAST} in {time.perf_counter() - t:.1f}s")

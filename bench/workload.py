@@ -110,8 +110,9 @@ def batch_template(tenant_id: str, size: int, seed: int = 2) -> list[dict[str, A
 
 
 def single_templates(tenant_id: str) -> list[dict[str, Any]]:
-    """One request's life as separate posts: sent, delivered, read, then a rated response."""
-    steps = [Step("sent", "email", 0), Step("delivered", "email", 0), Step("read", "email", 0),
+    """Single posts of every kind, each for a request of its own (so no arrival order makes one a
+    duplicate): a send, a delivery, a read with no delivery before it, a rated response."""
+    steps = [Step("sent", "email", 0), Step("delivered", "sms", 0), Step("read", "whatsapp", 0),
              Step("response", "email", 0, 5)]
     where = Context(f"{tenant_id}-store-0", None)
-    return [wire(s, where, f"{TOKEN}-{i}", TOKEN) for i, s in enumerate(steps)]
+    return [wire(s, where, TOKEN, TOKEN) for s in steps]

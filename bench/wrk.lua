@@ -1,6 +1,6 @@
 -- wrk script for the ingest benchmarks: POST /v1/events with bodies read from a file, one per line,
--- in turn; "@@" in a body is replaced by a token new for each turn through the file, so every
--- event id (and every review request) is new.
+-- in turn; "@@" in a body is replaced by a token new for every request, so every event id (and
+-- every review request) is new and no event can be a duplicate, whatever order requests arrive in.
 -- args: <bodies file> <run tag> <api key>
 local turn, bodies, headers, tag = 0, {}, {}, ""
 
@@ -17,10 +17,9 @@ function init(args)
 end
 
 function request()
-  local k = turn % #bodies
-  if k == 0 then token = string.format("%s-%d-%d", tag, thread_no, turn) end
+  local token = string.format("%s-%d-%d", tag, thread_no, turn)
+  local body = string.gsub(bodies[turn % #bodies + 1], "@@", token)
   turn = turn + 1
-  local body = string.gsub(bodies[k + 1], "@@", token)
   return wrk.format("POST", "/v1/events", headers, body)
 end
 

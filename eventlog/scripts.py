@@ -1,14 +1,16 @@
-"""Loads the Lua scripts that ship beside this module, by name."""
+"""Loads the Lua scripts that ship beside this module, by name, once per client."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from redis import Redis
 from redis.commands.core import AsyncScript, Script
 
 _DIR = Path(__file__).parent / "lua"
+_registered: WeakKeyDictionary[Redis, dict[str, Script | AsyncScript]] = WeakKeyDictionary()
 
 
 @cache
@@ -18,5 +20,11 @@ def source(name: str) -> str:
 
 
 def script(client: Redis, name: str) -> Script | AsyncScript:
-    """A registered script object for lua/<name>.lua (EVALSHA, reloading on NOSCRIPT)."""
-    return client.register_script(source(name))
+    """The registered script lua/<name>.lua for a client (EVALSHA, reloading on NOSCRIPT).
+
+    Kept per client: registering hashes the whole source, and ingest runs a script per request.
+    """
+    scripts = _registered.setdefault(client, {})
+    if name not in scripts:
+        scripts[name] = client.register_script(source(name))
+    return scripts[name]

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from flask import request
 from marshmallow import Schema, ValidationError
 
 from web.errors import ApiError
 
 
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON (UTF-8, no NaN, no lone surrogates: what cannot be stored is refused here); 400."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+
+
 def json_body() -> Any:
     """The request body as JSON; 415 for another content type, 400 when it does not parse."""
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send Content-Type: application/json")
-    raw = request.get_data(cache=True)
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+    return parse_json(request.get_data(cache=True))
 
 
 def load(schema: Schema, data: Any) -> Any:

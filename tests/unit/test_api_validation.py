@@ -169,3 +169,11 @@ def test_revoked_key_stops_working(env: Any) -> None:
     r = http.delete(f"/admin/tenants/{made['tenant_id']}/keys/{made['key_id']}", headers=admin)
     assert r.status_code == 204
     error_of(http.get("/v1/stats/overall", headers=mine), 401)
+
+
+def test_lone_surrogate_is_refused_as_malformed_json(env: Any) -> None:
+    http, headers, appended_total = env
+    body = '{"id": "\\ud800x", "type": "sent", "channel": "sms", "request_id": "r1"}'
+    r = http.post("/v1/events", data=body, content_type="application/json", headers=headers)
+    assert error_of(r, 400)["code"] == "malformed_json"
+    assert appended_total() == 0

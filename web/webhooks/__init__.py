@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -76,14 +75,6 @@ def fresh(timestamp: str) -> bool:
     except ValueError:
         return False
     return abs(int(now().timestamp()) - signed) <= WINDOW_S  # integers: no overflow on absurd values
-
-
-def parsed(body: bytes) -> Any:
-    """A signed body as JSON; 400 when it does not parse."""
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
 
 
 def text(value: object) -> str | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from typing import Any
 
+import orjson
 from flask import request
 from flask.typing import ResponseReturnValue
 
@@ -35,8 +35,8 @@ def unacceptable(why: str) -> ApiError:
 def signed_payload(body: bytes) -> tuple[dict[str, str], dict[str, Any]]:
     """The signature block and the event data of a body; 406 when either is missing or malformed."""
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
         raise unacceptable("the body is not JSON") from exc
     payload = payload if isinstance(payload, dict) else {}
     block, data = payload.get("signature"), payload.get("event-data")

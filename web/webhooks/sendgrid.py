@@ -13,9 +13,10 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from eventlog.event import epoch_ms
+from web.body import parse_json
 from web.errors import ApiError
 from web.resources import now
-from web.webhooks import Status, at_ms, bare, bp, fresh, header, objects, parsed, record, require, secrets_of, text
+from web.webhooks import Status, at_ms, bare, bp, fresh, header, objects, record, require, secrets_of, text
 
 SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
 TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
@@ -66,7 +67,7 @@ def sendgrid(tenant_id: str) -> ResponseReturnValue:
     body = request.get_data(cache=True)
     require(fresh(timestamp), "the signed timestamp is more than 5 minutes away")
     require(verify(key, timestamp, body, signature), "bad signature")
-    batch = parsed(body)
+    batch = parse_json(body)
     if not isinstance(batch, list):
         raise ApiError(400, "malformed_json", "a SendGrid body is a JSON array of events")
     received = epoch_ms(now())

@@ -11,8 +11,9 @@ from flask import Response, request
 from flask.typing import ResponseReturnValue
 
 from eventlog.event import epoch_ms
+from web.body import parse_json
 from web.resources import now
-from web.webhooks import Status, at_ms, bp, header, objects, parsed, record, require, secrets_of, stored, text
+from web.webhooks import Status, at_ms, bp, header, objects, record, require, secrets_of, stored, text
 
 SIGNATURE = "X-Hub-Signature-256"
 TYPES = ("sent", "delivered", "read", "failed")
@@ -58,7 +59,7 @@ def whatsapp(tenant_id: str) -> ResponseReturnValue:
     body = request.get_data(cache=True)
     require(hmac.compare_digest(signature(secret, body).encode(), given.encode()), "bad signature")
     received, statuses, ignored = epoch_ms(now()), [], 0
-    for value in values(parsed(body)):
+    for value in values(parse_json(body)):
         items = objects(value.get("statuses"))
         found = [s for s in (status_of(item, received) for item in items) if s is not None]
         statuses += found

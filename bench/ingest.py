@@ -1,0 +1,110 @@
+"""Ingest throughput: single events against a bare Flask endpoint, 500-event batches against raw XADD."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from redis import Redis
+
+from bench import load, servers, workload
+from bench.result import Result, per_s, ratio
+from bench.sandbox import Sandbox
+from eventlog import codec
+from eventlog.event import Event
+
+WARM_S, RUN_S, ROUNDS = 2, 5, 2
+SINGLE_CONNECTIONS, BATCH_CONNECTIONS = 16, 8
+BATCH = 500
+TARGET = 0.6
+
+
+def bodies(items: list[dict[str, object]], batch: bool) -> list[str]:
+    """Request bodies: one event each, or all of them as one batch."""
+    if batch:
+        return [json.dumps({"events": items}, separators=(",", ":"))]
+    return [json.dumps(item, separators=(",", ":")) for item in items]
+
+
+def encoded(tenant_id: str, items: list[dict[str, object]]) -> list[str]:
+    """The same events as the log stores them (field e), ids still holding the token."""
+    now_ms = int(time.time() * 1000)
+    return [codec.encode(Event(tenant_id=tenant_id, occurred_at_ms=now_ms, **item)) for item in items]  # type: ignore[arg-type]
+
+
+def _xadd(url: str, stream: str, payloads: list[str], tag: str, start: float, seconds: float) -> tuple[int, float]:
+    """One baseline process: the batch as one pipeline of XADDs, again and again; (events, seconds)."""
+    client, n = Redis.from_url(url), 0
+    time.sleep(max(0.0, start - time.time()))
+    began = time.time()
+    while time.time() < began + seconds:
+        pipe = client.pipeline(transaction=False)
+        for payload in payloads:
+            pipe.xadd(stream, {"e": payload.replace(workload.TOKEN, f"{tag}-{n}")})
+        pipe.execute()
+        n += 1
+    return n * len(payloads), time.time() - began
+
+
+def xadd_rate(box: Sandbox, payloads: list[str], processes: int, seconds: float) -> float:
+    """Events per second of `processes` raw XADD appenders (the web side's parallelism)."""
+    stream = box.scratch("xadd")
+    start = time.time() + 2.0
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        jobs = [(box.settings.redis_url, stream, payloads, f"x{i}", start, seconds) for i in range(processes)]
+        parts = pool.starmap_async(_xadd, jobs).get(timeout=seconds + 60)
+    box.client.unlink(stream)  # a big stream: freed off Redis's main thread (other users share it)
+    return sum(n for n, _ in parts) / max(s for _, s in parts)
+
+
+def best(runs: list[load.Load]) -> load.Load:
+    """The fastest of several runs (the least disturbed by whatever else the machine was doing)."""
+    return max(runs, key=lambda r: r.rate)
+
+
+def tool(wrk: str | None, connections: int) -> str:
+    """The load generator, for the notes."""
+    return f"wrk -t2 -c{connections}" if wrk else f"{min(connections, 4)} Python client processes (no wrk)"
+
+
+def run(box: Sandbox, log_dir: Path, wrk: str | None) -> list[Result]:
+    """Targets 1 and 2: both servers started from the Procfile's web line, same settings."""
+    env = box.env()
+    one_id, one_key = box.tenant("UTC", partition=2)
+    many_id, many_key = box.tenant("Europe/Berlin", partition=3)
+    singles = bodies(workload.single_templates(one_id), batch=False)
+    batch_items = workload.batch_template(many_id, BATCH)
+    batch = bodies(batch_items, batch=True)
+    with ExitStack() as running:
+        app, app_url = servers.serve("web", env, log_dir)
+        running.callback(app.stop)
+        bare, bare_url = servers.serve("bare", env, log_dir, app="bench.bare:create_app()")
+        running.callback(bare.stop)
+        for url in (app_url, bare_url):
+            load.hammer(wrk, url, one_key, singles, WARM_S, SINGLE_CONNECTIONS, "warm")
+        app_runs, bare_runs = [], []
+        for r in range(ROUNDS):
+            app_runs.append(load.hammer(wrk, app_url, one_key, singles, RUN_S, SINGLE_CONNECTIONS, f"s{r}"))
+            bare_runs.append(load.hammer(wrk, bare_url, one_key, singles, RUN_S, SINGLE_CONNECTIONS, f"b{r}"))
+        load.hammer(wrk, app_url, many_key, batch, WARM_S, BATCH_CONNECTIONS, "warmb")
+        batch_runs = [load.hammer(wrk, app_url, many_key, batch, RUN_S, BATCH_CONNECTIONS, f"m{r}")
+                      for r in range(ROUNDS)]
+    workers = int(env.get("WEB_WORKERS") or 2)
+    raw = max(xadd_rate(box, encoded(many_id, batch_items), workers, RUN_S) for _ in range(ROUNDS))
+    one, base, many = best(app_runs), best(bare_runs), best(batch_runs)
+    errors = sum(r.errors for r in app_runs + bare_runs + batch_runs)
+    single_ratio, batch_ratio = ratio(one.rate, base.rate), ratio(many.rate * BATCH, raw)
+    return [
+        Result("1. ingest, 1 event/request (req/s)", per_s(one.rate, "req"), per_s(base.rate, "req") + " (bare Flask)",
+               single_ratio, f">= {TARGET} x bare", single_ratio is not None and single_ratio >= TARGET,
+               f"{tool(wrk, SINGLE_CONNECTIONS)}, {ROUNDS} x {RUN_S} s per side after {WARM_S} s warm-up, best "
+               f"round; {servers.gunicorn_settings(env)}; failed requests (all runs): {errors}"),
+        Result("2. ingest, 500-event batches (events/s)", per_s(many.rate * BATCH, "events"),
+               per_s(raw, "events") + f" (XADD pipeline, {workers} procs)", batch_ratio, f">= {TARGET} x XADD",
+               batch_ratio is not None and batch_ratio >= TARGET,
+               f"{tool(wrk, BATCH_CONNECTIONS)}, {many.rate:.1f} req/s; baseline: {workers} processes (the web "
+               f"workers' count) each pipelining the same 500 encoded events, no dedup"),
+    ]
