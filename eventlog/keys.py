@@ -17,6 +17,7 @@ one script touches lives in one Redis Cluster slot.
     P:{pN}:dups                           hash    tid -> duplicates acknowledged
     P:{pN}:trigger                        string  a projector job is on its way (short TTL)
     P:{pN}:checkpoint                     hash    id: last projected entry, n: entries projected
+    P:{pN}:projected                      hash    tid -> events projected (the tenant's data version)
     P:{pN}:day:<tid>:<scope>:<YYYY-MM>    hash    "<DD>|<metric>" -> count
     P:{pN}:month:<tid>:<scope>:<YYYY>     hash    "<MM>|<metric>" -> count (monthly rollup)
     P:{pN}:life:<tid>:<scope>             hash    "<metric>" -> count
@@ -87,6 +88,9 @@ class Keys:
 
     def checkpoint(self, partition: int) -> str:
         return f"{self.tag(partition)}:checkpoint"
+
+    def projected(self, partition: int) -> str:
+        return f"{self.tag(partition)}:projected"
 
     def days(self, partition: int, tenant_id: str, scope: str, month: str) -> str:
         return f"{self.tag(partition)}:day:{tenant_id}:{scope}:{month}"

@@ -55,14 +55,19 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
     # The projector's hot path. Count (local day, metric) per tenant and scope first: key and field
     # names are then built once per distinct count, not once per event and scope.
     tally: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    per_tenant: dict[str, int] = defaultdict(int)
     for event in events:
+        per_tenant[event.tenant_id] += 1
         zone = zone_of(event.tenant_id)
         found = [(local_day(at, zone), name) for at, name in metrics(event)]
         for scope in scopes(event):
             counts = tally[event.tenant_id, scope]
             for day_and_name in found:
                 counts[day_and_name] += 1
-    return spread(tally, keys)
+    out = spread(tally, keys)
+    for tid, n in per_tenant.items():  # each tenant's projected count doubles as its data version
+        add(out.setdefault(keys.projected(keys.partition(tid)), {}), tid, n)
+    return out
 
 
 def spread(tally: dict[tuple[str, str], dict[tuple[str, str], int]], keys: Keys) -> Increments:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from eventlog.event import CHANNELS
+from projections.rounding import half_up
 
 V1_COUNTERS = ("sent", "impressions", "responses")
 
 
+@cache
+def _star_names(channels: tuple[str, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    return tuple((star, tuple(f"stars:{ch}:{star}" for ch in channels)) for star in range(1, 6))
+
+
 def average_rating(counts: dict[str, int], channels: tuple[str, ...] = CHANNELS) -> float | None:
-    """Mean star rating from integer star counts, 2 decimals; None when there are no ratings."""
+    """Mean star rating from integer star counts, 2 decimals half up; None when there are no ratings."""
     total = n = 0
-    for channel in channels:
-        for star in range(1, 6):
-            k = counts.get(f"stars:{channel}:{star}", 0)
+    get = counts.get
+    for star, names in _star_names(channels):
+        for name in names:
+            k = get(name, 0)
             total += star * k
             n += k
-    if not n:
-        return None
-    return float((Decimal(total) / Decimal(n)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    return half_up(total, n, 2)
 
 
 def v1(counts: dict[str, int]) -> dict[str, int | float | None]:

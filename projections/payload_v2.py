@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from eventlog.event import CHANNELS
+from projections.rounding import half_up
 
 Counts = dict[str, int]
 
@@ -15,15 +16,6 @@ STARS = ("1", "2", "3", "4", "5")
 _COUNTER_NAMES = tuple((c, tuple((ch, f"{c}:{ch}") for ch in CHANNELS)) for c in COUNTERS)
 _COHORT_NAMES = tuple((ch, f"cohort:{ch}") for ch in CHANNELS)
 _STAR_NAMES = tuple((ch, tuple((s, int(s), f"stars:{ch}:{s}") for s in STARS)) for ch in CHANNELS)
-
-
-def half_up(numerator: int, denominator: int, places: int) -> float | None:
-    """numerator / denominator rounded half up to `places` decimals; None when denominator is 0."""
-    if not denominator:
-        return None
-    # exact integer arithmetic on counts: the same value as Decimal.quantize(ROUND_HALF_UP), faster
-    scale: int = 10**places
-    return (2 * scale * numerator + denominator) // (2 * denominator) / scale
 
 
 def by_channel(get: Callable[[str, int], int], names: tuple[tuple[str, str], ...]) -> dict[str, int]:

@@ -10,7 +10,6 @@ from redis import Redis
 
 from eventlog.keys import Keys
 from projections import store
-from projections.buckets import read_periods
 from projections.payload_v2 import Counts, period
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
@@ -42,7 +41,7 @@ def per_period(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: l
     if granularity == "month":
         months = store.read_months(client, keys, tenant_id, scope, first.isoformat()[:7], last.isoformat()[:7])
         return [months.get(b.label, {}) for b in buckets]
-    return read_periods(client, keys, tenant_id, scope, buckets)
+    return store.read_periods(client, keys, tenant_id, scope, buckets)
 
 
 def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> Counts:
@@ -50,13 +49,13 @@ def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, las
     whole_first = first if first.day == 1 else shift_month(first, 1)
     whole_last = last if last == month_end(last) else last.replace(day=1) - _DAY
     if whole_first > whole_last:  # no whole month inside
-        return read_periods(client, keys, tenant_id, scope, [Period("", first, last)])[0]
+        return store.read_periods(client, keys, tenant_id, scope, [Period("", first, last)])[0]
     total: Counts = {}
     for counts in store.read_months(client, keys, tenant_id, scope, whole_first.isoformat()[:7],
                                     whole_last.isoformat()[:7]).values():
         add(total, counts)
     edges = [Period("", first, whole_first - _DAY), Period("", whole_last + _DAY, last)]
-    for counts in read_periods(client, keys, tenant_id, scope, [e for e in edges if e.first <= e.last]):
+    for counts in store.read_periods(client, keys, tenant_id, scope, [e for e in edges if e.first <= e.last]):
         add(total, counts)
     return total
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from redis import Redis
 
@@ -12,6 +12,7 @@ from eventlog.keys import Keys
 from eventlog.scripts import script
 from projections.calendar import days
 from projections.fold import Increments
+from projections.periods import Period
 
 Counts = dict[str, int]
 
@@ -66,24 +67,50 @@ def pairs(fields: dict[str, int]) -> list[bytes]:
     return out
 
 
+def version(client: Redis, keys: Keys, tenant_id: str) -> int:
+    """How many of a tenant's events are projected: it changes with every write to its counters."""
+    return int(client.hget(keys.projected(keys.partition(tenant_id)), tenant_id) or 0)
+
+
 def read_days(
     client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date
 ) -> dict[str, Counts]:
-    """Counts per local day (ISO date -> metric -> count) for every day in [first, last]."""
-    p = keys.partition(tenant_id)
-    months = sorted({d.isoformat()[:7] for d in days(first, last)})
-    pipe = client.pipeline(transaction=False)
-    for month in months:
-        pipe.hgetall(keys.days(p, tenant_id, scope, month))
-    wanted = {d.isoformat() for d in days(first, last)}
-    out: dict[str, Counts] = defaultdict(dict)
-    for month, fields in zip(months, pipe.execute()):
-        for field, value in fields.items():
-            dd, _, metric = field.decode().partition("|")
-            day = f"{month}-{dd}"
-            if day in wanted:
-                out[day][metric] = int(value)
+    """Counts per local day (ISO date -> metric -> count) of the days in [first, last] that have any."""
+    span = days(first, last)
+    counts = read_periods(client, keys, tenant_id, scope, [Period(d.isoformat(), d, d) for d in span])
+    return {d.isoformat(): c for d, c in zip(span, counts, strict=True) if c}
+
+
+_DD = [b"%02d" % d for d in range(32)]  # the "<DD>" head of a stored day field
+
+
+def slots(buckets: list[Period], counts: list[Counts]) -> dict[str, dict[bytes, Counts]]:
+    """Per month ("YYYY-MM"), which period's counts each of its days ("DD" bytes) adds into."""
+    out: dict[str, dict[bytes, Counts]] = {}
+    for bucket, into in zip(buckets, counts, strict=True):
+        day = bucket.first
+        while day <= bucket.last:
+            out.setdefault(f"{day.year:04d}-{day.month:02d}", {})[_DD[day.day]] = into
+            day += timedelta(days=1)
     return out
+
+
+def read_periods(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period]) -> list[Counts]:
+    """The counts of every period made of whole days, reading one day hash per month."""
+    counts: list[Counts] = [{} for _ in buckets]
+    by_month = slots(buckets, counts)
+    p = keys.partition(tenant_id)
+    pipe = client.pipeline(transaction=False)
+    for month in by_month:
+        pipe.hgetall(keys.days(p, tenant_id, scope, month))
+    # bytes fields sliced, not decoded and split: this loop sees every counter of every day
+    for month_slots, fields in zip(by_month.values(), pipe.execute(), strict=True):
+        for field, value in fields.items():
+            into = month_slots.get(field[:2])  # fields are "<DD>|<metric>"
+            if into is not None:
+                metric = field[3:].decode()
+                into[metric] = into.get(metric, 0) + int(value)
+    return counts
 
 
 def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Counts]:

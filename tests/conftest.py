@@ -133,7 +133,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(settings: Settings, client: Redis, clock: Clock) -> Any:
-    return create_app({"SETTINGS": settings, "REDIS": client, "ADMIN_TOKEN": ADMIN, "CLOCK": clock, "TESTING": True})
+    return create_app({"SETTINGS": settings, "REDIS": client, "ADMIN_TOKEN": ADMIN, "CLOCK": clock, "TESTING": True,
+                       "KEY_CACHE_SECONDS": 0})
 
 
 @pytest.fixture

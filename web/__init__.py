@@ -14,6 +14,8 @@ from rq import Queue
 from eventlog.keys import Keys
 from eventlog.settings import Settings, require_hiredis
 from web import admin, cli, dashboard, errors, events, health, links, openapi, providers, stats, stats_v2, webhooks
+from web.cache import DEFAULT_BYTES as DEFAULT_CACHE_BYTES
+from web.cache import AnswerCache
 from web.encoding import OrjsonProvider
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
@@ -36,6 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         LINK_SECRET=os.environ.get("LINK_SECRET"),
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL"),
         SPOOL_DIR=os.environ.get("SPOOL_DIR"),
+        KEY_CACHE_SECONDS=float(os.environ.get("KEY_CACHE_SECONDS", 1.0)),
+        STATS_CACHE_BYTES=int(os.environ.get("STATS_CACHE_BYTES", DEFAULT_CACHE_BYTES)),
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
@@ -52,6 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         queue=Queue(settings.queue_name, connection=queue_client),
         clock=clock,
         tenants={},
+        api_keys={},
+        answers=AnswerCache(int(app.config.get("STATS_CACHE_BYTES", DEFAULT_CACHE_BYTES))),
     )
     errors.install(app)
     for blueprint in (events.bp, stats.bp, health.bp, admin.bp, stats_v2.bp, links.bp, providers.bp, webhooks.bp,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import time
 
 from flask import current_app, request
 
@@ -23,9 +24,7 @@ def tenant() -> Tenant:
     token = bearer()
     if token is None:
         raise ApiError(401, "unauthorized", "missing API key: send Authorization: Bearer <api key>")
-    tenant_id = tenants.owner(redis_client(), keys(), token)
-    if tenant_id is None:
-        raise ApiError(401, "unauthorized", "unknown or revoked API key")
+    tenant_id = owner(token)
     cache: dict[str, Tenant] = current_app.extensions["tenants"]
     if tenant_id not in cache:
         found = tenants.find(redis_client(), keys(), tenant_id)
@@ -33,6 +32,28 @@ def tenant() -> Tenant:
             raise ApiError(401, "unauthorized", "unknown or revoked API key")
         cache[tenant_id] = found
     return cache[tenant_id]
+
+
+def owner(token: str) -> str:
+    """The tenant id of an API key; 401 for an unknown or revoked one.
+
+    A key that worked is trusted again for KEY_CACHE_SECONDS (default 1) without asking Redis, so a
+    revocation takes effect within that time; unknown keys are never cached.
+    """
+    seen: dict[str, tuple[str, float]] = current_app.extensions["api_keys"]
+    found = seen.get(token)
+    if found is not None and found[1] > time.monotonic():
+        return found[0]
+    tenant_id = tenants.owner(redis_client(), keys(), token)
+    if tenant_id is None:
+        seen.pop(token, None)
+        raise ApiError(401, "unauthorized", "unknown or revoked API key")
+    ttl = float(current_app.config.get("KEY_CACHE_SECONDS", 1.0))
+    if ttl > 0:
+        if len(seen) > 10_000:  # keys are few; a flood of distinct valid keys only resets the memo
+            seen.clear()
+        seen[token] = (tenant_id, time.monotonic() + ttl)
+    return tenant_id
 
 
 def admin() -> None:

@@ -12,6 +12,7 @@ from projections import payload, store
 from projections.calendar import days
 from web import auth
 from web.body import query
+from web.cache import answer
 from web.errors import ApiError
 from web.resources import keys, redis_client
 from web.schemas import IsoDate, RangeQuery, StatsQuery
@@ -48,7 +49,7 @@ def daily() -> ResponseReturnValue:
     if (last - first).days + 1 > MAX_DAYS:
         raise ApiError(422, "validation_failed", f"at most {MAX_DAYS} days per request",
                        {"to": [f"The range spans more than {MAX_DAYS} days."]})
-    return jsonify(series(tenant.id, scope(q), first, last))
+    return answer(tenant.id, lambda: jsonify(series(tenant.id, scope(q), first, last)))
 
 
 @bp.get("/v1/stats/daily/<day>")

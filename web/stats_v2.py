@@ -18,6 +18,7 @@ from projections.periods import GRANULARITIES, widen, within_years
 from projections.report import Report, report
 from web import auth
 from web.body import query
+from web.cache import answer
 from web.errors import ApiError
 from web.resources import keys, redis_client
 from web.schemas import RangeQuery, StatsQuery
@@ -68,10 +69,14 @@ def stats() -> ResponseReturnValue:
     """The series, totals and previous range of a query, as JSON."""
     tenant = auth.tenant()
     q = checked()
-    r = build(tenant, q)
-    return jsonify({"tenant": tenant.id, "timezone": tenant.timezone, "from": r.first.isoformat(),
-                    "to": r.last.isoformat(), "granularity": q["granularity"], "series": r.series,
-                    "totals": r.totals, "previous": r.previous})
+
+    def respond() -> Response:
+        r = build(tenant, q)
+        return jsonify({"tenant": tenant.id, "timezone": tenant.timezone, "from": r.first.isoformat(),
+                        "to": r.last.isoformat(), "granularity": q["granularity"], "series": r.series,
+                        "totals": r.totals, "previous": r.previous})
+
+    return answer(tenant.id, respond)
 
 
 @bp.get("/v2/stats.csv")
@@ -79,10 +84,11 @@ def stats_csv() -> ResponseReturnValue:
     """The series of a query as CSV, one row per period."""
     tenant = auth.tenant()
     q = checked()
-    r = build(tenant, q)
-    name = f"stats-{r.first.isoformat()}-{r.last.isoformat()}-{q['granularity']}.csv"
-    return Response(csv_text(r.series), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    first, last = widen(q["from_"], q["to"], q["granularity"])
+    name = f"stats-{first.isoformat()}-{last.isoformat()}-{q['granularity']}.csv"
+    response = answer(tenant.id, lambda: Response(csv_text(build(tenant, q).series), mimetype="text/csv"))
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def csv_text(series: list[dict[str, Any]]) -> str:

@@ -39,7 +39,7 @@ def zone_lookup(client: Redis, keys: Keys) -> Callable[[str], str]:
 
 
 def drain(
-    client: Redis, keys: Keys, partition: int, batch: int = 2_000, budget_s: float = 5.0,
+    client: Redis, keys: Keys, partition: int, batch: int = 5_000, budget_s: float = 5.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> Drained:
     """Project batches until the partition is caught up or the time budget is spent."""

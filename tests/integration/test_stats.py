@@ -85,3 +85,27 @@ def test_month_rollup_equals_the_sum_of_its_days(http: Any, make_tenant: Any, cl
     for month, counts in months.items():
         assert counts["sent:sms"] == sum(c.get("sent:sms", 0) for d, c in days.items() if d.startswith(month))
     assert sum(c["sent:sms"] for c in months.values()) == 90
+
+
+def test_repeated_range_is_answered_from_cache_until_the_tenant_has_new_data(
+        http: Any, make_tenant: Any, client: Redis, keys: Keys, monkeypatch: Any) -> None:
+    from projections import store
+
+    _, h = make_tenant()
+    other_id, other = make_tenant()
+    reads: list[str] = []
+    real = store.read_days
+    monkeypatch.setattr(store, "read_days", lambda *a, **kw: reads.append(a[2]) or real(*a, **kw))
+    url = "/v1/stats/daily?from=2025-04-01&to=2025-04-30"
+    post(http, h, {"id": "1", "type": "sent", "channel": "sms", "request_id": "a", "occurred_at": "2025-04-02T10:00:00Z"})
+    project_all(client, keys)
+    first = http.get(url, headers=h).json
+    assert http.get(url, headers=h).json == first and len(reads) == 1
+    post(http, other, {"id": "1", "type": "sent", "channel": "sms", "request_id": "a"})  # another tenant's data
+    project_all(client, keys)
+    assert http.get(url, headers=h).json == first and len(reads) == 1
+    post(http, h, {"id": "2", "type": "sent", "channel": "sms", "request_id": "b", "occurred_at": "2025-04-02T11:00:00Z"})
+    assert http.get(url, headers=h).json == first  # appended, not yet projected: same data, same version
+    project_all(client, keys)
+    fresh = http.get(url, headers=h).json
+    assert fresh[1]["sent_sms"] == 2 and len(reads) == 2

@@ -53,3 +53,11 @@ def test_send_after_its_response_carries_the_cohort() -> None:
 def test_late_event_lands_on_its_own_month() -> None:
     inc = fold([event(occurred_at_ms=APR_8_19H_UTC - 40 * 86_400_000)], KEYS, lambda _: "UTC")
     assert KEYS.days(P, T, "all", "2025-02") in inc
+
+
+def test_each_tenant_counts_its_projected_events() -> None:
+    other = "t_b"
+    inc = fold([event(id="1"), event(id="2", type="response", rating=3), event(id="3", tenant_id=other)],
+               KEYS, lambda _: "UTC")
+    assert inc[KEYS.projected(P)][T] == 2
+    assert inc[KEYS.projected(KEYS.partition(other))][other] == 1
