@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python -m web.launch
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q tests
 
 test-fast: install

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from redis import Redis
+from rq import Queue
 
 from eventlog.keys import Keys
 from eventlog.settings import Settings
@@ -100,6 +101,7 @@ def settings(redis_url: str) -> Iterator[Settings]:
     s = Settings(redis_url=redis_url, queue_redis_url=redis_url, key_prefix="t" + secrets.token_hex(4), partitions=4)
     yield s
     client = Redis.from_url(redis_url)
+    Queue(s.queue_name, connection=client).empty()  # the projector jobs ingest enqueued, with their hashes
     for pattern in (f"{s.key_prefix}:*", f"rq:*{s.queue_name}*"):
         batch = list(client.scan_iter(match=pattern, count=1000))
         for i in range(0, len(batch), 500):
