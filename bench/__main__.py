@@ -15,13 +15,13 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from bench import daily, ingest, lag, projection
+from bench import daily, ingest, lag, projection, v2
 from bench.load import ensure_wrk
 from bench.report import machine, render, write
 from bench.result import Result
 from bench.sandbox import Sandbox
 
-SECTIONS = ("projection", "daily", "ingest", "lag")
+SECTIONS = ("projection", "daily", "v2", "ingest", "lag")
 TIME_LIMIT_S = 540
 
 
@@ -43,6 +43,8 @@ def section(name: str, box: Sandbox, log_dir: Path, wrk: str | None) -> list[Res
         return projection.run(box)
     if name == "daily":
         return daily.run(box)
+    if name == "v2":
+        return v2.run(box)
     if name == "ingest":
         return ingest.run(box, log_dir, wrk)
     return lag.run(box, log_dir)

@@ -12,11 +12,10 @@ from eventlog.append import append
 from eventlog.event import Event
 from eventlog.read import read_after
 from projections.fold import fold
-from workers.project import drain, zone_lookup
+from workers.project import BATCH, drain, zone_lookup
 
 PARTITION = 0
 EVENTS = 200_000
-BATCH = 2_000  # the projector's batch size (workers.project.drain's default)
 APPEND_BATCH = 500
 DAY_MS = 86_400_000
 SPREAD_DAYS = 7  # a week's backlog: live streams carry recent events, responses point back to sends

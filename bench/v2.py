@@ -1,0 +1,115 @@
+"""v2 stats over two years (day, ISO week and month), computed and repeated, against the raw reads."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask.testing import FlaskClient
+from redis import Redis
+
+from bench.daily import percentiles
+from bench.result import Result, ms, ratio
+from bench.sandbox import Sandbox
+from eventlog.append import append
+from eventlog.event import CHANNELS, Event, epoch_ms
+from eventlog.keys import Keys
+from eventlog.settings import Settings
+from web import create_app
+from workers.project import drain
+
+ZONE = "America/New_York"
+DATA_FIRST, DATA_LAST = date(2021, 1, 1), date(2024, 12, 31)  # the queried 2 years and the 2 before
+QUERY = "from=2023-01-01&to=2024-12-31"
+PER_DAY, WARM, SAMPLES = 10, 5, 60
+TARGET_S = 0.005  # "a few ms"
+
+
+def day_events(tenant_id: str, day: date, per_day: int, rng: random.Random) -> list[Event]:
+    """A day's worth of requests: sent, a status, maybe an impression and a rated response."""
+    out: list[Event] = []
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo(ZONE))
+    for i in range(per_day):
+        rid, ch = f"{day.isoformat()}-{i}", rng.choice(CHANNELS)
+        at = epoch_ms(noon) + i * 1000
+        kinds = ["sent", rng.choice(["delivered", "read", "failed"])]
+        if rng.random() < 0.6:
+            kinds.append("impression")
+        if rng.random() < 0.4:
+            kinds.append("response")
+        for n, kind in enumerate(kinds):
+            out.append(Event(tenant_id, f"{rid}-{kind}", kind, ch, rid, at + n * 60_000,
+                             rating=rng.randint(1, 5) if kind == "response" else None))
+    return out
+
+
+def load(client: Redis, settings: Settings, keys: Keys, tenant_id: str, per_day: int) -> int:
+    """Append and project events for every day of the data range; how many were projected."""
+    rng, batch = random.Random(7), []
+    day = DATA_FIRST
+    while day <= DATA_LAST:
+        batch += day_events(tenant_id, day, per_day, rng)
+        if len(batch) >= 900 or day == DATA_LAST:
+            append(client, settings, tenant_id, batch)
+            batch = []
+        day += timedelta(days=1)
+    return sum(drain(client, keys, p, budget_s=600).events for p in range(keys.partitions))
+
+
+def timed(http: FlaskClient, url: str, headers: dict[str, str]) -> tuple[float, float, int]:
+    """p50 and p99 seconds of one query after a warm-up, and its body size."""
+    size = 0
+    for _ in range(WARM):
+        answer = http.get(url, headers=headers)
+        if answer.status_code != 200:
+            raise RuntimeError(f"GET {url}: {answer.status_code} {answer.data[:200]!r}")
+        size = len(answer.data)
+    samples = []
+    for _ in range(SAMPLES):
+        started = time.perf_counter()
+        http.get(url, headers=headers)
+        samples.append(time.perf_counter() - started)
+    p50, p99 = percentiles(samples)
+    return p50, p99, size
+
+
+def raw_reads(box: Sandbox, tenant_id: str, granularity: str) -> float:
+    """p50 seconds of the bare HGETALLs the query needs (month hashes, or year rollups for months)."""
+    keys, p = box.keys, box.keys.partition(tenant_id)
+    if granularity == "month":
+        names = [keys.months(p, tenant_id, "all", str(y)) for y in (2022, 2023, 2024)]
+    else:
+        names = [keys.days(p, tenant_id, "all", f"{y}-{m:02d}") for y in (2022, 2023, 2024) for m in range(1, 13)]
+    samples = []
+    for _ in range(SAMPLES):
+        started = time.perf_counter()
+        pipe = box.client.pipeline(transaction=False)
+        for name in names:
+            pipe.hgetall(name)
+        pipe.execute()
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)[0]
+
+
+def run(box: Sandbox) -> list[Result]:
+    """Two years by day, week and month: every request computed, then the same query repeated."""
+    tenant_id, api_key = box.tenant(ZONE, partition=0)
+    n = load(box.client, box.settings, box.keys, tenant_id, PER_DAY)
+    headers = {"Authorization": f"Bearer {api_key}"}
+    cold = create_app({"SETTINGS": box.settings, "REDIS": box.client, "STATS_CACHE_BYTES": 0}).test_client()
+    warm = create_app({"SETTINGS": box.settings, "REDIS": box.client}).test_client()
+    out = []
+    for http, how in ((cold, "computed"), (warm, "repeated (answer cache)")):
+        for granularity in ("day", "week", "month"):
+            p50, p99, size = timed(http, f"/v2/stats?{QUERY}&granularity={granularity}", headers)
+            base = raw_reads(box, tenant_id, granularity)
+            out.append(Result(
+                f"6. v2 stats, 2 years by {granularity}, {how} (p50 / p99)", f"{ms(p50)} / {ms(p99)}",
+                f"{ms(base)} (raw HGETALLs, p50)", ratio(base, p50), "a few ms (<= 5 ms)",
+                p50 <= TARGET_S and p99 <= TARGET_S,
+                f"{SAMPLES} requests via app.test_client() in process after {WARM} warm-up; {n:,} events on "
+                f"every day of {DATA_FIRST.year}-{DATA_LAST.year} (zone {ZONE}); body {size / 1024:.0f} KiB; "
+                f"the previous range is read too"))
+    return out
