@@ -112,3 +112,28 @@ def test_every_source_reaches_the_stats(service: Service) -> None:
     assert totals["delivered"] == {"email": 2, "whatsapp": 1, "sms": 1, "other": 0, "total": 4}
     assert totals["read"] == {"email": 2, "whatsapp": 1, "sms": 0, "other": 0, "total": 3}
     assert totals["sent"]["total"] == 4
+
+
+def test_events_whose_trigger_was_lost_are_projected_by_the_sweep(service: Service) -> None:
+    from redis import Redis
+
+    from eventlog import tenants
+    from eventlog.append import append
+    from eventlog.event import Event
+    from eventlog.keys import Keys
+    from eventlog.settings import Settings
+
+    settings = Settings(redis_url=service.redis_url, queue_redis_url=service.redis_url, key_prefix=service.prefix)
+    client, keys = Redis.from_url(service.redis_url), Keys(settings.key_prefix, settings.partitions)
+    from datetime import UTC, datetime
+
+    tenant, issued = tenants.create(client, keys, "Lost trigger", "UTC", datetime.now(UTC))
+    # appended straight into the log: the trigger flag is set, but no projector job is ever enqueued
+    done = append(client, settings, tenant.id, [
+        Event(tenant.id, f"e{i}", "sent", "sms", f"r{i}", int(time.time() * 1000)) for i in range(25)])
+    assert done.accepted == 25 and done.trigger
+    deadline = time.monotonic() + 20  # the flag lives 5 s, the sweep runs every 2 s
+    auth = {"Authorization": f"Bearer {issued.api_key}"}
+    while requests.get(f"{service.base}/v1/stats/overall", headers=auth).json()["sent_sms"] != 25:
+        assert time.monotonic() < deadline, "the sweep did not project events whose trigger was lost"
+        time.sleep(0.25)
