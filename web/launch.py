@@ -38,11 +38,15 @@ def _wait_for(url: str, seconds: float = 10.0) -> None:
 
 
 def private_redis() -> tuple[str, subprocess.Popen[bytes]]:
-    """Start redis-server on a Unix socket under ./var with AOF persistence."""
+    """Start redis-server on a Unix socket under ./var with AOF persistence.
+
+    appendfsync always: Redis writes are on disk before it answers, so an event acknowledged with a
+    202 survives a crash of the machine, not only of the process.
+    """
     sock = (VAR / "redis.sock").resolve()
     proc = subprocess.Popen([
         "redis-server", "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
-        "--dir", str(VAR.resolve()), "--appendonly", "yes", "--appendfsync", "everysec",
+        "--dir", str(VAR.resolve()), "--appendonly", "yes", "--appendfsync", "always",
         "--save", "", "--logfile", str((VAR / "redis.log").resolve()),
     ])
     url = f"unix://{sock}"
