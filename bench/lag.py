@@ -1,4 +1,4 @@
-"""Lag from ingest to visible stats under steady load, with the real web, worker and cron processes."""
+"""Lag from ingest to visible stats under steady load, with the real web, worker and sweep processes."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def run(box: Sandbox, log_dir: Path) -> list[Result]:
         web, base = servers.serve("lag-web", env, log_dir)
         running.callback(web.stop)
         others = []
-        for kind in ("worker", "cron"):
+        for kind in ("worker", "sweep"):
             others.append(servers.Process(kind, servers.command(kind), env, log_dir))
             running.callback(others[-1].stop)
         probe = Probe(base, probe_key)
@@ -134,4 +134,4 @@ def summary(done: load.Load | None, lags: list[float], lost: int, drained: float
         f"p99 <= 1 s at {RATE * BATCH:,} events/s", met,
         f"{len(lags)} probes ({lost} not visible within {PROBE_TIMEOUT_S:.0f} s); achieved {achieved:,.0f} events/s "
         f"({done.requests} x {BATCH}-event requests in {done.seconds:.1f} s, {done.errors} failed); backlog "
-        f"projected {after} after the load; web + rq worker-pool (2) + rq cron from the Procfile")
+        f"projected {after} after the load; web + rq worker-pool (2) + sweep from the Procfile")

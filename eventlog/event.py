@@ -8,11 +8,17 @@ from datetime import UTC, datetime, timedelta
 TYPES = ("sent", "delivered", "read", "failed", "impression", "response")
 CHANNELS = ("email", "whatsapp", "sms", "other")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The earliest instant an event may carry: older times are typing or unit mistakes, and far ones
+# (year 1) would not even have a local day in every zone.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def epoch_ms(at: datetime) -> int:
     """An aware datetime as whole epoch milliseconds, exactly (no float rounding)."""
     return (at - _EPOCH) // timedelta(milliseconds=1)
+
+
+EARLIEST_MS = epoch_ms(EARLIEST)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ one script touches lives in one Redis Cluster slot.
     P:{pN}:trigger                        string  a projector job is on its way (short TTL)
     P:{pN}:checkpoint                     hash    id: last projected entry, n: entries projected
     P:{pN}:projected                      hash    tid -> events projected (the tenant's data version)
+    P:{pN}:unbucketable                   hash    tid -> events with no local day (left out of counts)
     P:{pN}:day:<tid>:<scope>:<YYYY-MM>    hash    "<DD>|<metric>" -> count
     P:{pN}:month:<tid>:<scope>:<YYYY>     hash    "<MM>|<metric>" -> count (monthly rollup)
     P:{pN}:life:<tid>:<scope>             hash    "<metric>" -> count
@@ -91,6 +92,9 @@ class Keys:
 
     def projected(self, partition: int) -> str:
         return f"{self.tag(partition)}:projected"
+
+    def unbucketable(self, partition: int) -> str:
+        return f"{self.tag(partition)}:unbucketable"
 
     def days(self, partition: int, tenant_id: str, scope: str, month: str) -> str:
         return f"{self.tag(partition)}:day:{tenant_id}:{scope}:{month}"

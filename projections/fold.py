@@ -56,10 +56,15 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
     # names are then built once per distinct count, not once per event and scope.
     tally: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     per_tenant: dict[str, int] = defaultdict(int)
+    stray: dict[str, int] = defaultdict(int)
     for event in events:
         per_tenant[event.tenant_id] += 1
         zone = zone_of(event.tenant_id)
-        found = [(local_day(at, zone), name) for at, name in metrics(event)]
+        try:
+            found = [(local_day(at, zone), name) for at, name in metrics(event)]
+        except (ValueError, OverflowError):  # no local day (an instant out of range): counted aside,
+            stray[event.tenant_id] += 1      # so one bad entry never stops its partition
+            continue
         for scope in scopes(event):
             counts = tally[event.tenant_id, scope]
             for day_and_name in found:
@@ -67,6 +72,8 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
     out = spread(tally, keys)
     for tid, n in per_tenant.items():  # each tenant's projected count doubles as its data version
         add(out.setdefault(keys.projected(keys.partition(tid)), {}), tid, n)
+    for tid, n in stray.items():
+        add(out.setdefault(keys.unbucketable(keys.partition(tid)), {}), tid, n)
     return out
 
 

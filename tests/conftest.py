@@ -42,18 +42,20 @@ def reachable(url: str) -> bool:
 class RedisServer:
     """A private redis-server on a free port, which a test may stop and start again."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed")
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="rs-redis-")
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.proc: subprocess.Popen[bytes] | None = None
+        # durable: every write on disk before Redis answers, so a kill and restart keeps the data
+        self.persistence = ["--appendonly", "yes", "--appendfsync", "always"] if durable else ["--appendonly", "no"]
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir],
+             *self.persistence, "--dir", self.dir],
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from eventlog.event import CHANNELS, TYPES
+from eventlog.event import CHANNELS, EARLIEST, TYPES
 
 MAX_BATCH = 1_000
 _RFC3339 = re.compile(
@@ -29,7 +29,8 @@ class StrictInteger(fields.Integer):
 class Rfc3339(fields.Field):
     """An RFC 3339 timestamp with a UTC offset ("Z" or "+05:30")."""
 
-    default_error_messages = {"invalid": "Not an RFC 3339 timestamp with offset, e.g. 2025-04-08T19:00:00+05:30."}
+    default_error_messages = {"invalid": "Not an RFC 3339 timestamp with offset, e.g. 2025-04-08T19:00:00+05:30.",
+                              "too_early": "Before 2000-01-01T00:00:00Z."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if not isinstance(value, str) or not _RFC3339.match(value):
@@ -40,9 +41,12 @@ class Rfc3339(fields.Field):
             digits = re.match(r"\d+", tail).group()  # type: ignore[union-attr]
             text = f"{head}.{digits[:6].ljust(6, '0')}{tail[len(digits):]}"
         try:
-            return datetime.fromisoformat(text)
+            at = datetime.fromisoformat(text)
         except ValueError as exc:
             raise self.make_error("invalid") from exc
+        if at < EARLIEST:
+            raise self.make_error("too_early")
+        return at
 
 
 class IsoDate(fields.Field):

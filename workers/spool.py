@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import threading
 from pathlib import Path
-from types import FrameType
-
-from redis.exceptions import RedisError
 
 from eventlog import spool
 from eventlog.append import Appended
-from workers import context
+from workers import context, loop
 from workers.trigger import enqueue_projector, queue
 
 log = logging.getLogger(__name__)
@@ -37,29 +32,16 @@ def replay_once(where: Path) -> int:
     return spool.replay(context.data_client(), context.settings(), where, _wake_projector)
 
 
-def run(where: Path, stop: threading.Event, interval_s: float = INTERVAL_S) -> None:
-    """Replay every interval until stop is set; Redis errors wait for the next pass."""
-    while not stop.is_set():
-        try:
-            replayed = replay_once(where)
-            if replayed:
-                log.info("replayed %d spooled events", replayed)
-        except RedisError as exc:
-            log.warning("spool replay waits for Redis: %s", exc)
-        stop.wait(interval_s)
-
-
 def main() -> None:
-    """Run the replay loop until SIGTERM or SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    stop = threading.Event()
+    """Replay the spool every 2 s until SIGTERM or SIGINT."""
+    where = directory()
 
-    def halt(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+    def replay() -> None:
+        replayed = replay_once(where)
+        if replayed:
+            log.info("replayed %d spooled events", replayed)
 
-    signal.signal(signal.SIGTERM, halt)
-    signal.signal(signal.SIGINT, halt)
-    run(directory(), stop)
+    loop.forever(replay, INTERVAL_S)
 
 
 if __name__ == "__main__":

@@ -137,3 +137,43 @@ def test_events_whose_trigger_was_lost_are_projected_by_the_sweep(service: Servi
     while requests.get(f"{service.base}/v1/stats/overall", headers=auth).json()["sent_sms"] != 25:
         assert time.monotonic() < deadline, "the sweep did not project events whose trigger was lost"
         time.sleep(0.25)
+
+
+def test_the_service_rides_out_a_redis_outage() -> None:
+    from tests.conftest import RedisServer
+
+    redis_server = RedisServer(durable=True)
+    redis_server.start()
+    service = Service(redis_server.url)
+    try:
+        base = service.base
+        made = requests.post(f"{base}/admin/tenants", json={"name": "Outage"},
+                             headers={"Authorization": f"Bearer {ADMIN}"}).json()
+        auth = {"Authorization": f"Bearer {made['api_key']}"}
+        sent = {"id": "s1", "type": "sent", "channel": "sms", "request_id": "r1"}
+        assert requests.post(f"{base}/v1/events", json=sent, headers=auth).status_code == 202
+        link = requests.post(f"{base}/v1/links", json={"request_id": "r1", "channel": "sms",
+                                                       "destination": "https://g.page/r/review"}, headers=auth).json()
+        redis_server.stop()
+        time.sleep(4)  # every process has met the outage by now
+        assert requests.get(f"{base}/healthz").ok
+        down = requests.post(f"{base}/v1/events", json={**sent, "id": "s2", "request_id": "r2"}, headers=auth)
+        assert down.status_code == 503 and down.headers["Retry-After"]
+        assert requests.get(f"{base}/readyz").status_code == 503
+        opened = requests.get(link["url"], headers={"User-Agent": BROWSER}, allow_redirects=False)
+        assert opened.status_code == 302  # the visitor still gets there; the impression waits in the spool
+        assert service.proc.poll() is None, "a process exited and honcho stopped the service"
+        redis_server.start()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                overall = requests.get(f"{base}/v1/stats/overall", headers=auth).json()
+                if (overall["sent_sms"], overall["impressions_sms"]) == (1, 1):
+                    break
+            except (requests.RequestException, KeyError, ValueError):
+                pass
+            assert time.monotonic() < deadline, "the service did not recover after Redis came back"
+            time.sleep(0.5)
+    finally:
+        service.stop()
+        redis_server.stop()

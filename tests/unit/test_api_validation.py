@@ -181,3 +181,11 @@ def test_lone_surrogate_is_refused_as_malformed_json(env: Any) -> None:
     r = http.post("/v1/events", data=body, content_type="application/json", headers=headers)
     assert error_of(r, 400)["code"] == "malformed_json"
     assert appended_total() == 0
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+05:00", "1999-12-31T23:59:59Z"])
+def test_events_before_2000_are_refused(env: Any, when: str) -> None:
+    http, headers, appended_total = env
+    r = http.post("/v1/events", json={**OK, "occurred_at": when}, headers=headers)
+    assert "occurred_at" in error_of(r, 422)["details"]
+    assert appended_total() == 0

@@ -61,3 +61,10 @@ def test_each_tenant_counts_its_projected_events() -> None:
                KEYS, lambda _: "UTC")
     assert inc[KEYS.projected(P)][T] == 2
     assert inc[KEYS.projected(KEYS.partition(other))][other] == 1
+
+
+def test_an_event_without_a_local_day_is_counted_aside_and_the_rest_still_count() -> None:
+    year_one = -62135596800000  # 0001-01-01T00:00:00Z: no local day west of UTC
+    inc = fold([event(id="1", occurred_at_ms=year_one), event(id="2")], KEYS, lambda _: "America/New_York")
+    assert inc[KEYS.unbucketable(P)] == {T: 1}
+    assert inc[KEYS.lifetime(P, T, "all")] == {"sent:email": 1}

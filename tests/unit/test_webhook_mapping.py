@@ -105,3 +105,12 @@ def test_provider_times_read_tolerantly() -> None:
     unreadable: tuple[object, ...] = (None, True, "soon", "nan", -5, {})
     for value in unreadable:
         assert at_ms(value, NOW) == NOW
+
+
+def test_implausible_provider_times_fall_back_to_the_time_of_receipt() -> None:
+    from web.webhooks import at_ms
+
+    received = 1_744_286_400_000
+    assert at_ms("1744286300", received) == 1_744_286_300_000
+    for bad in ("1744286400000", "99999999999999999999", "1e1000000", "-5", "12", "nan", True, None):
+        assert at_ms(bad, received) == received, bad

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from eventlog import credentials
 from eventlog.append import append, request_of_message
-from eventlog.event import Event
+from eventlog.event import EARLIEST_MS, Event
 from web.errors import ApiError
 from web.events import trigger
 from web.resources import keys, now, redis_client, settings
@@ -85,14 +85,16 @@ def text(value: object) -> str | None:
 
 
 def at_ms(seconds: object, default_ms: int) -> int:
-    """Provider unix seconds (a number or a numeric string) as epoch ms; default_ms when unreadable."""
+    """Provider unix seconds (a number or a numeric string) as epoch ms; default_ms (the time of
+    receipt) when unreadable or implausible: before 2000, or ahead of the receipt by over 5 minutes."""
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float, str)):
         return default_ms
     try:
         exact = Decimal(str(seconds))  # str() keeps a float's shortest form: no binary rounding
-    except InvalidOperation:
+        ms = int(exact * 1000) if exact.is_finite() else default_ms
+    except (InvalidOperation, ArithmeticError):
         return default_ms
-    return int(exact * 1000) if exact.is_finite() and exact > 0 else default_ms
+    return ms if EARLIEST_MS <= ms <= default_ms + WINDOW_S * 1000 else default_ms
 
 
 def bare(value: object) -> str | None:
