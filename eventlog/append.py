@@ -40,8 +40,11 @@ def append(client: Redis, settings: Settings, tenant_id: str, events: Sequence[E
     for event in events:
         if event.tenant_id != tenant_id:
             raise ValueError("an append holds one tenant's events")
+        marks = keys.request(p, tenant_id, event.request_id)
         lookup = keys.message(p, tenant_id, event.message_id or "")
-        key_list += [keys.seen(p, tenant_id, event.id), keys.request(p, tenant_id, event.request_id), lookup]
+        # statuses that came before the app named this message were marked under the message id
+        early = keys.request(p, tenant_id, event.message_id) if event.message_id else marks
+        key_list += [keys.seen(p, tenant_id, event.id), marks, lookup, early]
         args += [event.type, event.channel, codec.encode(event),
                  event.request_id if event.message_id else "", event.occurred_at_ms]
     accepted, duplicates, fire = script(client, "append")(keys=key_list, args=args)

@@ -2,8 +2,9 @@
 -- KEYS[1] = the partition's stream
 -- KEYS[2] = the partition's duplicates hash (tenant id -> count)
 -- KEYS[3] = the partition's projector trigger flag
--- KEYS[1 + 3i], KEYS[2 + 3i], KEYS[3 + 3i] (i = 1..n) = event i's id marker, its request's marks
---   hash, and the message-id lookup key of its message id (any key of the partition when none)
+-- KEYS[4i], KEYS[4i + 1], KEYS[4i + 2], KEYS[4i + 3] (i = 1..n) = event i's id marker, its request's
+--   marks hash, the lookup key of its message id, and the marks hash kept under that message id
+--   (the last two: any key of the partition when the event has no message id)
 -- ARGV[1] = tenant id
 -- ARGV[2] = id marker lifetime in seconds
 -- ARGV[3] = request marks and message lookup lifetime in seconds
@@ -19,10 +20,12 @@
 -- Cohorts: a response counts back on its request's first send. The response entry carries that
 -- send's time (field s); a send that arrives after its response carries the response's channel
 -- (field cr). Each request is attributed once (mark "cohort").
+-- Provider statuses that arrived before the app's own event with that message id were marked under
+-- the message id; that event carries those marks over to its request, so nothing counts twice.
 local stream, dups, trigger = KEYS[1], KEYS[2], KEYS[3]
 local tenant = ARGV[1]
 local id_ttl, req_ttl, trigger_ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local n = (#KEYS - 3) / 3
+local n = (#KEYS - 3) / 4
 local accepted, duplicates = 0, 0
 
 local function is_new(marks, kind, channel)
@@ -53,12 +56,21 @@ local function extras(marks, kind, at)
   return fields
 end
 
+local function carry_over(from, marks)
+  local flat = redis.call('HGETALL', from)
+  for j = 1, #flat, 2 do redis.call('HSETNX', marks, flat[j], flat[j + 1]) end
+end
+
 for i = 1, n do
-  local marker, marks, lookup = KEYS[1 + 3 * i], KEYS[2 + 3 * i], KEYS[3 + 3 * i]
+  local marker, marks, lookup, early = KEYS[4 * i], KEYS[4 * i + 1], KEYS[4 * i + 2], KEYS[4 * i + 3]
   local a = 5 * i
   local kind, channel, payload, request, at = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
   local fresh, implied = false, false
   if redis.call('SET', marker, 1, 'NX', 'EX', id_ttl) then
+    if request ~= '' then
+      if early ~= marks then carry_over(early, marks) end
+      redis.call('SET', lookup, request, 'NX', 'EX', req_ttl)
+    end
     fresh, implied = is_new(marks, kind, channel)
     redis.call('EXPIRE', marks, req_ttl)
   end
@@ -67,7 +79,6 @@ for i = 1, n do
     if implied then table.insert(entry, 'x'); table.insert(entry, 'd') end
     for _, v in ipairs(extras(marks, kind, at)) do table.insert(entry, v) end
     redis.call(unpack(entry))
-    if request ~= '' then redis.call('SET', lookup, request, 'NX', 'EX', req_ttl) end
     accepted = accepted + 1
   else
     duplicates = duplicates + 1

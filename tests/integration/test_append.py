@@ -102,3 +102,19 @@ def test_appended_counts_every_partition(client: Redis, settings: Settings, keys
     append(client, settings, "ta", [ev("1"), ev("2", request="r2")])
     totals = appended(client, keys)
     assert len(totals) == keys.partitions and totals[keys.partition("ta")] == 2 and sum(totals) == 2
+
+
+def test_statuses_before_the_apps_own_send_are_not_counted_again(client: Redis, settings: Settings,
+                                                                   keys: Keys) -> None:
+    # a provider reported on message m1 before the app said which request it belongs to: the
+    # statuses stand for a request named after the message
+    early = append(client, settings, "ta", [ev("wa:m1:sent", "sent", request="m1", channel="whatsapp"),
+                                            ev("wa:m1:delivered", "delivered", request="m1", channel="whatsapp")])
+    assert early.accepted == 2
+    app = append(client, settings, "ta", [ev("app-1", "sent", request="R1", channel="whatsapp", message_id="m1")])
+    assert (app.accepted, app.duplicates) == (0, 1)  # the provider's send already counted it
+    assert request_of_message(client, settings, "ta", "m1") == "R1"  # later statuses find the request
+    later = append(client, settings, "ta", [ev("wa:m1:read", "read", request="R1", channel="whatsapp")])
+    assert later.accepted == 1
+    kinds = [(e.type, e.implies_delivery) for e in stored(client, keys)]
+    assert kinds == [("sent", False), ("delivered", False), ("read", False)]  # one send, one delivery
