@@ -38,14 +38,24 @@ class Settings:
         """Build settings from environment variables, falling back to defaults."""
         env = dict(os.environ) if env is None else env
         redis_url = env.get("REDIS_URL") or cls.redis_url
-        partitions = int(env.get("PARTITIONS", cls.partitions))
-        if partitions < 1:
-            raise ValueError("PARTITIONS must be at least 1")
+        partitions = at_least(env, "PARTITIONS", cls.partitions, 1)
+        prefix = env.get("KEY_PREFIX", cls.key_prefix)
+        if not prefix or any(c in prefix for c in "{}: "):
+            raise ValueError("KEY_PREFIX must be a non-empty word without '{', '}', ':' or spaces")
         return cls(
             redis_url=redis_url,
             queue_redis_url=env.get("QUEUE_REDIS_URL") or redis_url,
-            key_prefix=env.get("KEY_PREFIX", cls.key_prefix),
+            key_prefix=prefix,
             partitions=partitions,
-            id_retention_s=int(env.get("ID_RETENTION_DAYS", 8)) * DAY,
-            request_retention_s=int(env.get("REQUEST_RETENTION_DAYS", 400)) * DAY,
+            # dedup memory must outlive the providers' retry windows (Meta: 7 days)
+            id_retention_s=at_least(env, "ID_RETENTION_DAYS", 8, 7) * DAY,
+            request_retention_s=at_least(env, "REQUEST_RETENTION_DAYS", 400, 1) * DAY,
         )
+
+
+def at_least(env: dict[str, str], name: str, default: int, low: int) -> int:
+    """An integer setting no smaller than `low`; ValueError naming the variable otherwise."""
+    value = int(env.get(name, default))
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}")
+    return value

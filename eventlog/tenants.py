@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from redis.client import Pipeline
 from eventlog.keys import Keys
 
 KEY_PREFIX = "rs_live_"
+TENANT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ def create(client: Redis, keys: Keys, name: str, timezone: str, now: datetime,
            tenant_id: str | None = None) -> tuple[Tenant, IssuedKey]:
     """Create a tenant with a first API key; ValueError if the id is taken."""
     tenant = Tenant(tenant_id or "t_" + secrets.token_hex(8), name, timezone)
+    if not TENANT_ID.fullmatch(tenant.id):  # ids are part of key names: no separators in them
+        raise ValueError("a tenant id is 1 to 64 letters, digits, '_' or '-'")
     record = {"name": name, "timezone": timezone, "created_at": now.isoformat()}
 
     def write(pipe: Pipeline) -> None:

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-# Every UTC offset in the tz database, and every transition between them, falls on a quarter hour,
-# so all instants in one quarter hour share a local day.
+# Today's offsets and transitions fall on quarter hours, so all instants of one quarter hour
+# usually share a local day and one lookup serves them all. A quarter whose two ends fall on
+# different days (old offsets with seconds, 00:01 transitions) is computed instant by instant.
 _QUARTER_MS = 15 * 60 * 1000
 
 
@@ -33,13 +34,19 @@ def _zone(name: str) -> ZoneInfo:
 
 def local_day(at_ms: int, zone_name: str) -> str:
     """The tenant-local calendar day (YYYY-MM-DD) of an instant given in epoch milliseconds."""
-    return _quarter_day(at_ms // _QUARTER_MS, zone_name)
+    day = _quarter_day(at_ms // _QUARTER_MS, zone_name)
+    return day if day is not None else _exact_day(at_ms, zone_name)
+
+
+def _exact_day(at_ms: int, zone_name: str) -> str:
+    instant = datetime.fromtimestamp(at_ms // 1000, tz=UTC)
+    return instant.astimezone(_zone(zone_name)).date().isoformat()
 
 
 @lru_cache(maxsize=65_536)
-def _quarter_day(quarter: int, zone_name: str) -> str:
-    instant = datetime.fromtimestamp(quarter * _QUARTER_MS / 1000, tz=UTC)
-    return instant.astimezone(_zone(zone_name)).date().isoformat()
+def _quarter_day(quarter: int, zone_name: str) -> str | None:
+    first = _exact_day(quarter * _QUARTER_MS, zone_name)
+    return first if _exact_day((quarter + 1) * _QUARTER_MS - 1, zone_name) == first else None
 
 
 def days(first: date, last: date) -> list[date]:

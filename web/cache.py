@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from flask import Response, current_app, request
 
@@ -34,25 +35,31 @@ class AnswerCache:
 
     def put(self, key: tuple[object, ...], body: bytes, mimetype: str) -> None:
         """Store a body; the least recently used go when the size bound is passed."""
-        if len(body) > self.max_bytes:
+        if cost(key, body) > self.max_bytes:
             return
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= len(old[0])
+                self.size -= cost(key, old[0])
             self.entries[key] = (body, mimetype)
-            self.size += len(body)
+            self.size += cost(key, body)
             while self.size > self.max_bytes:
-                _, (dropped, _) = self.entries.popitem(last=False)
-                self.size -= len(dropped)
+                dropped_key, (dropped, _) = self.entries.popitem(last=False)
+                self.size -= cost(dropped_key, dropped)
 
 
-def answer(tenant_id: str, build: Callable[[], Response]) -> Response:
-    """The response of the current request for a tenant, from the cache while its data is unchanged."""
+def cost(key: tuple[object, ...], body: bytes) -> int:
+    """What an entry counts against the bound: its body, its key and a fixed overhead."""
+    return len(body) + len(repr(key)) + 200
+
+
+def answer(tenant_id: str, query: dict[str, Any], build: Callable[[], Response]) -> Response:
+    """The response of the current endpoint for a tenant and its validated query, from the cache while
+    the tenant's data is unchanged."""
     cache: AnswerCache = current_app.extensions["answers"]
     # read the version before the counters: an entry is never older than the version it is filed under
-    key = (tenant_id, store.version(redis_client(), keys(), tenant_id), request.path,
-           tuple(sorted(request.args.items(multi=True))))
+    key = (tenant_id, store.version(redis_client(), keys(), tenant_id), request.endpoint,
+           tuple(sorted((k, str(v)) for k, v in query.items())))
     found = cache.get(key)
     if found is not None:
         return Response(found[0], mimetype=found[1])

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify
-from redis.exceptions import BusyLoadingError, ConnectionError, ReadOnlyError, TimeoutError
+from redis.exceptions import (
+    BusyLoadingError,
+    ConnectionError,
+    OutOfMemoryError,
+    ReadOnlyError,
+    ResponseError,
+    TimeoutError,
+)
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -43,14 +50,27 @@ def _http_error(exc: HTTPException) -> Response:
 
 def _redis_unavailable(exc: Exception) -> Response:
     log.error("redis unavailable: %s", exc)
-    response = body(503, "unavailable", "storage is unavailable; nothing was changed, retry later")
+    response = body(503, "unavailable", "storage is unavailable; retry later (a retry with the same ids never counts twice)")
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
+
+
+# Replies of a Redis that is up but cannot take writes now: out of memory, failing to persist,
+# without its primary or replicas. Retrying later is the right answer to each.
+TRANSIENT_REPLIES = ("OOM", "MISCONF", "MASTERDOWN", "NOREPLICAS", "LOADING", "READONLY", "TRYAGAIN", "CLUSTERDOWN")
+
+
+def _redis_refused(exc: ResponseError) -> Response:
+    if str(exc).startswith(TRANSIENT_REPLIES):
+        return _redis_unavailable(exc)
+    log.exception("redis refused a command", exc_info=exc)
+    return body(500, "internal_server_error", "the server failed to complete the request")
 
 
 def install(app: Flask) -> None:
     """Register the JSON error handlers on an app."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
-    for exc in (ConnectionError, TimeoutError, BusyLoadingError, ReadOnlyError):
+    for exc in (ConnectionError, TimeoutError, BusyLoadingError, ReadOnlyError, OutOfMemoryError):
         app.register_error_handler(exc, _redis_unavailable)
+    app.register_error_handler(ResponseError, _redis_refused)

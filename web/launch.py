@@ -62,6 +62,7 @@ def embedded_redis() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = TcpFakeServer(("127.0.0.1", port), server_type="redis")
+    server.daemon_threads = True  # connection threads must not keep `make run` alive after it stops
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("!" * 78, "\n!! WARNING: no REDIS_URL and no redis-server on PATH: using an in-process\n"
           "!! fakeredis server. NOTHING IS DURABLE: every event is lost when this stops.\n" + "!" * 78,

@@ -49,7 +49,7 @@ def daily() -> ResponseReturnValue:
     if (last - first).days + 1 > MAX_DAYS:
         raise ApiError(422, "validation_failed", f"at most {MAX_DAYS} days per request",
                        {"to": [f"The range spans more than {MAX_DAYS} days."]})
-    return answer(tenant.id, lambda: jsonify(series(tenant.id, scope(q), first, last)))
+    return answer(tenant.id, q, lambda: jsonify(series(tenant.id, scope(q), first, last)))
 
 
 @bp.get("/v1/stats/daily/<day>")

@@ -76,7 +76,7 @@ def stats() -> ResponseReturnValue:
                         "to": r.last.isoformat(), "granularity": q["granularity"], "series": r.series,
                         "totals": r.totals, "previous": r.previous})
 
-    return answer(tenant.id, respond)
+    return answer(tenant.id, q, respond)
 
 
 @bp.get("/v2/stats.csv")
@@ -86,7 +86,7 @@ def stats_csv() -> ResponseReturnValue:
     q = checked()
     first, last = widen(q["from_"], q["to"], q["granularity"])
     name = f"stats-{first.isoformat()}-{last.isoformat()}-{q['granularity']}.csv"
-    response = answer(tenant.id, lambda: Response(csv_text(build(tenant, q).series), mimetype="text/csv"))
+    response = answer(tenant.id, q, lambda: Response(csv_text(build(tenant, q).series), mimetype="text/csv"))
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

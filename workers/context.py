@@ -26,7 +26,8 @@ def keys() -> Keys:
 
 @cache
 def _own_client(url: str) -> Redis:
-    return Redis.from_url(url)
+    # a Redis that drops packets must fail a step within seconds, not hang the loop
+    return Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=5.0)
 
 
 def data_client() -> Redis:

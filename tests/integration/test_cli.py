@@ -29,3 +29,8 @@ def test_tenant_created_from_the_shell_can_post_and_read(app: Any, http: Any) ->
 def test_unknown_zone_is_refused_by_the_shell(app: Any) -> None:
     out = app.test_cli_runner().invoke(args=["tenants", "create", "X", "--timezone", "Mars/Base"])
     assert out.exit_code != 0 and "unknown time zone" in out.output
+
+
+def test_tenant_ids_with_key_separators_are_refused(app: Any) -> None:
+    out = app.test_cli_runner().invoke(args=["tenants", "create", "X", "--id", "org:1"])
+    assert out.exit_code != 0 and "tenant id" in out.output

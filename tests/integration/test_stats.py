@@ -109,3 +109,11 @@ def test_repeated_range_is_answered_from_cache_until_the_tenant_has_new_data(
     project_all(client, keys)
     fresh = http.get(url, headers=h).json
     assert fresh[1]["sent_sms"] == 2 and len(reads) == 2
+
+
+def test_repeated_query_parameters_do_not_make_new_cache_entries(http: Any, make_tenant: Any, app: Any) -> None:
+    _, h = make_tenant()
+    for i in range(20):
+        r = http.get(f"/v1/stats/daily?from=2025-04-01&to=2025-04-02&from=junk{i}", headers=h)
+        assert r.status_code == 200
+    assert len(app.extensions["answers"].entries) == 1

@@ -189,3 +189,17 @@ def test_events_before_2000_are_refused(env: Any, when: str) -> None:
     r = http.post("/v1/events", json={**OK, "occurred_at": when}, headers=headers)
     assert "occurred_at" in error_of(r, 422)["details"]
     assert appended_total() == 0
+
+
+@pytest.mark.parametrize("reply", ["MISCONF Errors writing to the AOF file", "MASTERDOWN Link with MASTER is down"])
+def test_a_redis_that_cannot_take_writes_now_is_503(env: Any, monkeypatch: Any, reply: str) -> None:
+    from redis.exceptions import OutOfMemoryError, ResponseError
+
+    http, headers, _ = env
+    for exc in (ResponseError(reply), OutOfMemoryError("command not allowed when used memory > 'maxmemory'.")):
+        def refuse(*args: Any, exc: Exception = exc, **kwargs: Any) -> None:
+            raise exc
+
+        monkeypatch.setattr("web.events.append", refuse)
+        r = http.post("/v1/events", json=OK, headers=headers)
+        assert error_of(r, 503)["code"] == "unavailable" and r.headers["Retry-After"]

@@ -49,3 +49,15 @@ def test_local_day_agrees_with_zoneinfo_for_random_instants() -> None:
 def test_unknown_zone_is_refused() -> None:
     with pytest.raises(ValueError):
         zone("Mars/Olympus_Mons")
+
+
+@pytest.mark.parametrize(
+    ("instant", "zone_name", "day"),
+    [
+        ("2010-11-07T02:31:00+00:00", "America/St_Johns", "2010-11-06"),  # fell back at 00:01 local
+        ("1971-06-01T00:44:45+00:00", "Africa/Monrovia", "1971-06-01"),  # -00:44:30
+    ],
+)
+def test_days_are_exact_where_offsets_are_not_quarter_hours(instant: str, zone_name: str, day: str) -> None:
+    expected = datetime.fromisoformat(instant).astimezone(ZoneInfo(zone_name)).date().isoformat()
+    assert local_day(ms(instant), zone_name) == expected == day

@@ -24,3 +24,15 @@ def test_key_layout() -> None:
     assert k.api_keys() == "rs:{tenants}:apikeys"
     assert k.credentials("t") == "rs:{tenants}:tenant:t:providers"
     assert k.nonce(3, "t", "mailgun", "tok") == "rs:{p3}:nonce:t:mailgun:tok"
+
+
+def test_settings_refuse_values_that_would_break_dedup_or_keys() -> None:
+    import pytest
+
+    from eventlog.settings import Settings
+
+    for env in ({"ID_RETENTION_DAYS": "0"}, {"ID_RETENTION_DAYS": "6"}, {"REQUEST_RETENTION_DAYS": "0"},
+                {"KEY_PREFIX": ""}, {"KEY_PREFIX": "a:b"}, {"PARTITIONS": "0"}):
+        with pytest.raises(ValueError):
+            Settings.from_env(env)
+    assert Settings.from_env({}).id_retention_s == 8 * 86_400

@@ -21,7 +21,7 @@ REASONS = {
     413: "Body over the size limit.",
     415: "Not application/json.",
     422: "Input that does not fit the schema; `details` names every bad field.",
-    503: "Redis is unreachable (nothing was changed) or the feature is not configured.",
+    503: "Redis is unreachable or cannot take writes now, or the feature is not configured; retry (ids deduplicate).",
 }
 Security = list[dict[str, list[str]]]
 TENANT: Security = [{"apiKey": []}]
