@@ -50,7 +50,8 @@ def _http_error(exc: HTTPException) -> Response:
 
 def _redis_unavailable(exc: Exception) -> Response:
     log.error("redis unavailable: %s", exc)
-    response = body(503, "unavailable", "storage is unavailable; retry later (a retry with the same ids never counts twice)")
+    response = body(503, "unavailable",
+                    "storage is unavailable; retry later (a retry with the same ids never counts twice)")
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
