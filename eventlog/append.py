@@ -58,8 +58,18 @@ def duplicates(client: Redis, settings: Settings, tenant_id: str) -> int:
     return int(value or 0)
 
 
-def request_of_message(client: Redis, settings: Settings, tenant_id: str, message_id: str) -> str | None:
-    """The review request an app's own `sent` event tied to a provider message id, if any."""
+def requests_of_messages(client: Redis, settings: Settings, tenant_id: str,
+                         message_ids: Sequence[str]) -> dict[str, str | None]:
+    """The review requests the app's own events tied to provider message ids, in one round trip."""
     keys = Keys(settings.key_prefix, settings.partitions)
-    found = client.get(keys.message(keys.partition(tenant_id), tenant_id, message_id))
-    return None if found is None else found.decode()
+    p = keys.partition(tenant_id)
+    unique = list(dict.fromkeys(message_ids))
+    if not unique:
+        return {}
+    found = client.mget([keys.message(p, tenant_id, m) for m in unique])  # one partition: one slot
+    return {m: None if r is None else r.decode() for m, r in zip(unique, found, strict=True)}
+
+
+def request_of_message(client: Redis, settings: Settings, tenant_id: str, message_id: str) -> str | None:
+    """The review request an app's own event tied to a provider message id, if any."""
+    return requests_of_messages(client, settings, tenant_id, [message_id])[message_id]

@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from eventlog import credentials
-from eventlog.append import append, request_of_message
+from eventlog.append import append, requests_of_messages
 from eventlog.event import EARLIEST_MS, Event
 from web.errors import ApiError
 from web.events import trigger
@@ -107,21 +107,17 @@ def objects(value: object) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _request_of(tenant_id: str, status: Status, recorded: dict[str, str | None]) -> str:
-    if status.request_id is not None:
-        return status.request_id
-    lookup = status.lookup_id or status.message_id
-    if lookup not in recorded:  # a batch often names one message several times
-        recorded[lookup] = request_of_message(redis_client(), settings(), tenant_id, lookup)
-    return recorded[lookup] or status.message_id
-
-
 def record(tenant_id: str, statuses: list[Status], ignored: int) -> ResponseReturnValue:
     """Append the statuses as canonical events in one atomic call; 200 once they are in the stream."""
-    recorded: dict[str, str | None] = {}
-    events = [Event(tenant_id=tenant_id, id=s.id, type=s.type, channel=s.channel,
-                    request_id=_request_of(tenant_id, s, recorded), occurred_at_ms=s.occurred_at_ms)
-              for s in statuses]
+    unnamed = [s.lookup_id or s.message_id for s in statuses if s.request_id is None]
+    named = requests_of_messages(redis_client(), settings(), tenant_id, unnamed)
+
+    def request_of(s: Status) -> str:
+        # the provider's own field, else the app's send of that message, else the message itself
+        return s.request_id or named.get(s.lookup_id or s.message_id) or s.message_id
+
+    events = [Event(tenant_id=tenant_id, id=s.id, type=s.type, channel=s.channel, request_id=request_of(s),
+                    occurred_at_ms=s.occurred_at_ms) for s in statuses]
     done = append(redis_client(), settings(), tenant_id, events)
     trigger(done)
     return {"accepted": done.accepted, "duplicates": done.duplicates, "ignored": ignored}, 200
