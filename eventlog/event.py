@@ -44,8 +44,3 @@ class Event:
     implies_delivery: bool = False
     cohort_sent_at_ms: int | None = None
     cohort_channel: str | None = None
-
-    @property
-    def request_mark(self) -> str:
-        """The per-request mark that makes this event unique: responses count once per request."""
-        return "response" if self.type == "response" else f"{self.type}:{self.channel}"

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from redis import Redis
 
 from eventlog.keys import Keys
+from eventlog.read import appended
 from eventlog.scripts import script
 from projections.calendar import days
 from projections.fold import Increments
@@ -37,6 +38,11 @@ def checkpoints(client: Redis, keys: Keys) -> list[Checkpoint]:
     for p in range(keys.partitions):
         pipe.hmget(keys.checkpoint(p), ["id", "n"])
     return [Checkpoint((i or b"").decode(), int(n or 0)) for i, n in pipe.execute()]
+
+
+def lags(client: Redis, keys: Keys) -> list[int]:
+    """Per partition, the entries appended to its stream and not projected yet."""
+    return [total - cp.n for total, cp in zip(appended(client, keys), checkpoints(client, keys), strict=True)]
 
 
 def apply(

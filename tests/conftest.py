@@ -102,9 +102,13 @@ def settings(redis_url: str) -> Iterator[Settings]:
     """Settings with a key prefix of this test's own, removed afterwards."""
     s = Settings(redis_url=redis_url, queue_redis_url=redis_url, key_prefix="t" + secrets.token_hex(4), partitions=4)
     yield s
-    client = Redis.from_url(redis_url)
-    Queue(s.queue_name, connection=client).empty()  # the projector jobs ingest enqueued, with their hashes
-    for pattern in (f"{s.key_prefix}:*", f"rq:*{s.queue_name}*"):
+    forget(Redis.from_url(redis_url), s)
+
+
+def forget(client: Redis, settings: Settings) -> None:
+    """Delete everything a deployment with these settings wrote: its keys, queue and queued jobs."""
+    Queue(settings.queue_name, connection=client).empty()  # the projector jobs, with their hashes
+    for pattern in (f"{settings.key_prefix}:*", f"rq:*{settings.queue_name}*"):
         batch = list(client.scan_iter(match=pattern, count=1000))
         for i in range(0, len(batch), 500):
             client.delete(*batch[i:i + 500])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint
-from redis.exceptions import RedisError
 
 from eventlog.append import Appended, append
 from eventlog.event import Event, epoch_ms
@@ -16,9 +14,8 @@ from web.body import json_body, load
 from web.errors import ApiError
 from web.resources import now, projector_queue, redis_client, settings
 from web.schemas import BatchIn, EventIn
-from workers.trigger import enqueue_projector
+from workers.trigger import wake
 
-log = logging.getLogger(__name__)
 bp = Blueprint("events", __name__)
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -52,12 +49,7 @@ def parse(payload: Any, received: datetime) -> list[dict[str, Any]]:
 
 def trigger(done: Appended) -> None:
     """Enqueue the partition's projector when the append asked for one (the sweep backs this up)."""
-    if not done.trigger:
-        return
-    try:
-        enqueue_projector(projector_queue(), done.partition)
-    except RedisError as exc:  # the events are safe in the stream; the sweep will project them
-        log.warning("projector trigger for partition %s lost: %s", done.partition, exc)
+    wake(projector_queue(), done)
 
 
 @bp.post("/v1/events")

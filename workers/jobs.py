@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from eventlog.read import appended
-from projections.store import checkpoints
+from projections.store import lags
 from workers import context
 from workers.project import drain
 from workers.trigger import claim, enqueue_projector, queue
@@ -22,10 +21,7 @@ def project_partition(partition: int) -> dict[str, int | bool]:
 def sweep() -> list[int]:
     """Enqueue a projector for every lagging partition that has none on its way."""
     client, keys, settings = context.data_client(), context.keys(), context.settings()
-    lagging = [
-        p for p, (total, cp) in enumerate(zip(appended(client, keys), checkpoints(client, keys)))
-        if total > cp.n and claim(client, keys, settings, p)
-    ]
+    lagging = [p for p, lag in enumerate(lags(client, keys)) if lag > 0 and claim(client, keys, settings, p)]
     q = queue(context.queue_client(), settings)
     for p in lagging:
         enqueue_projector(q, p)

@@ -10,7 +10,7 @@ from redis import Redis
 
 from eventlog import tenants
 from eventlog.keys import Keys
-from eventlog.read import read_after
+from eventlog.read import START, read_after
 from projections import store
 from projections.fold import fold
 
@@ -50,7 +50,7 @@ def drain(
     deadline = clock() + budget_s
     at = store.checkpoint(client, keys, partition)
     while clock() < deadline:
-        entries = read_after(client, keys, partition, at.id or "0-0", batch)
+        entries = read_after(client, keys, partition, at.id or START, batch)
         if not entries:
             done.caught_up = True
             break

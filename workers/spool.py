@@ -9,7 +9,7 @@ from pathlib import Path
 from eventlog import spool
 from eventlog.append import Appended
 from workers import context, loop
-from workers.trigger import enqueue_projector, queue
+from workers.trigger import queue, wake
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +22,7 @@ def directory() -> Path:
 
 
 def _wake_projector(done: Appended) -> None:
-    # The sweep would find the new entry within seconds anyway; this only makes it sooner.
-    if done.trigger:
-        enqueue_projector(queue(context.queue_client(), context.settings()), done.partition)
+    wake(queue(context.queue_client(), context.settings()), done)
 
 
 def replay_once(where: Path) -> int:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 
+from eventlog.append import Appended
 from eventlog.keys import Keys
 from eventlog.settings import Settings
 
+log = logging.getLogger(__name__)
 PROJECT = "workers.jobs.project_partition"
 
 
@@ -19,6 +24,17 @@ def queue(connection: Redis, settings: Settings) -> Queue:
 def enqueue_projector(q: Queue, partition: int) -> None:
     """Put one projector job for a partition on the queue."""
     q.enqueue(PROJECT, partition, result_ttl=0, failure_ttl=7 * 86_400, job_timeout=120)
+
+
+def wake(q: Queue, done: Appended) -> None:
+    """Enqueue the partition's projector when an append asked for one. A failure only delays it:
+    the events are safe in the stream and the sweep finds them within seconds."""
+    if not done.trigger:
+        return
+    try:
+        enqueue_projector(q, done.partition)
+    except RedisError as exc:
+        log.warning("projector trigger for partition %s lost: %s", done.partition, exc)
 
 
 def claim(client: Redis, keys: Keys, settings: Settings, partition: int) -> bool:

@@ -15,7 +15,8 @@ import pytest
 import requests
 from redis import Redis
 
-from tests.conftest import free_port
+from eventlog.settings import Settings
+from tests.conftest import forget, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "e2e-admin"
@@ -62,11 +63,8 @@ class Service:
             self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
-        client = Redis.from_url(self.redis_url)
-        for pattern in (f"{self.prefix}:*", f"rq:*{self.prefix}*"):
-            found = list(client.scan_iter(match=pattern, count=1000))
-            for i in range(0, len(found), 500):
-                client.delete(*found[i:i + 500])
+        forget(Redis.from_url(self.redis_url),
+               Settings(redis_url=self.redis_url, queue_redis_url=self.redis_url, key_prefix=self.prefix))
 
 
 @pytest.fixture

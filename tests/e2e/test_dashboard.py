@@ -29,7 +29,7 @@ ZONE = "Asia/Kolkata"
 @pytest.fixture
 def live(settings: Settings, client: Redis) -> Iterator[tuple[str, Any]]:
     """The app served over real HTTP from a thread, with the wall clock."""
-    app = create_app({"SETTINGS": settings, "REDIS": client, "ADMIN_TOKEN": ADMIN})
+    app = create_app({"SETTINGS": settings, "REDIS": client, "ADMIN_TOKEN": ADMIN, "DASHBOARD_REFRESH_MS": 1_000})
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -90,10 +90,9 @@ def lookup(payload: dict[str, Any], path: str) -> Any:
 
 
 def shown(driver: Any) -> dict[str, str]:
-    from selenium.webdriver.common.by import By
-
-    return {el.get_attribute("data-metric"): el.get_attribute("data-value")
-            for el in driver.find_elements(By.CSS_SELECTOR, "[data-metric]")}
+    # one script call: the page re-renders while it polls, so elements found earlier may be gone
+    return dict(driver.execute_script(
+        "return Array.from(document.querySelectorAll('[data-metric]'), e => [e.dataset.metric, e.dataset.value]);"))
 
 
 def same(raw: str, expected: Any) -> bool:
@@ -158,3 +157,14 @@ def test_dashboard_signs_in_changes_range_and_matches_the_api(live: tuple[str, A
                      headers=headers).json
     check_against_api(browser, stats, overall)
     assert "rs_live_" not in browser.execute_script("return document.cookie + location.href")
+
+    # new data reaches the open page by itself: it polls (every 30 s by default, 1 s here)
+    before = int(shown(browser)["lifetime.sent.total"])
+    r = http.post("/v1/events", json={"id": "late-1", "type": "sent", "channel": "sms", "request_id": "late-1"},
+                  headers=headers)
+    assert r.status_code == 202
+    project_all(client, Keys(settings.key_prefix, settings.partitions))
+    deadline = time.monotonic() + 10
+    while int(shown(browser)["lifetime.sent.total"]) != before + 1:
+        assert time.monotonic() < deadline, "the dashboard did not refresh itself"
+        time.sleep(0.2)

@@ -4,7 +4,7 @@
 const CHANNELS = ["email", "whatsapp", "sms", "other"];
 const ROWS = [...CHANNELS, "total"];
 const COLORS = { email: "#3b6fd8", whatsapp: "#25a35a", sms: "#e07b00", other: "#8a5cc2" };
-const REFRESH_MS = 30000;
+const REFRESH_MS = Number(document.body.dataset.refreshMs) || 30000;
 const STORE = "reviewstream.apiKey";
 const $ = (id) => document.getElementById(id);
 let refresh = null;
