@@ -17,6 +17,7 @@ from eventlog.append import append
 from eventlog.event import CHANNELS, Event, epoch_ms
 from eventlog.keys import Keys
 from eventlog.settings import Settings
+from projections.calendar import days
 from web import create_app
 from workers.project import drain
 
@@ -76,19 +77,21 @@ def timed(http: FlaskClient, url: str, headers: dict[str, str]) -> tuple[float, 
 
 
 def raw_reads(box: Sandbox, tenant_id: str, granularity: str) -> float:
-    """p50 seconds of the bare HGETALLs the query needs (month hashes, or year rollups for months)."""
+    """p50 seconds of the bare reads the query needs: the year rollups of the range and the previous
+    range by month, else an MGET of the range's packed days."""
     keys, p = box.keys, box.keys.partition(tenant_id)
-    if granularity == "month":
-        names = [keys.months(p, tenant_id, "all", str(y)) for y in (2022, 2023, 2024)]
-    else:
-        names = [keys.days(p, tenant_id, "all", f"{y}-{m:02d}") for y in (2022, 2023, 2024) for m in range(1, 13)]
+    months = [keys.months(p, tenant_id, "all", str(y)) for y in range(DATA_FIRST.year, DATA_LAST.year + 1)]
+    day_names = [keys.daily(p, tenant_id, "all", d.isoformat()) for d in days(date(2023, 1, 1), DATA_LAST)]
     samples = []
     for _ in range(SAMPLES):
         started = time.perf_counter()
-        pipe = box.client.pipeline(transaction=False)
-        for name in names:
-            pipe.hgetall(name)
-        pipe.execute()
+        if granularity == "month":
+            pipe = box.client.pipeline(transaction=False)
+            for name in months:
+                pipe.hgetall(name)
+            pipe.execute()
+        else:
+            box.client.mget(day_names)
         samples.append(time.perf_counter() - started)
     return percentiles(samples)[0]
 
@@ -107,7 +110,7 @@ def run(box: Sandbox) -> list[Result]:
             base = raw_reads(box, tenant_id, granularity)
             out.append(Result(
                 f"6. v2 stats, 2 years by {granularity}, {how} (p50 / p99)", f"{ms(p50)} / {ms(p99)}",
-                f"{ms(base)} (raw HGETALLs, p50)", ratio(base, p50), "a few ms (<= 5 ms)",
+                f"{ms(base)} (raw reads, p50)", ratio(base, p50), "a few ms (<= 5 ms)",
                 p50 <= TARGET_S and p99 <= TARGET_S,
                 f"{SAMPLES} requests via app.test_client() in process after {WARM} warm-up; {n:,} events on "
                 f"every day of {DATA_FIRST.year}-{DATA_LAST.year} (zone {ZONE}); body {size / 1024:.0f} KiB; "

@@ -19,9 +19,14 @@ one script touches lives in one Redis Cluster slot.
     P:{pN}:checkpoint                     hash    id: last projected entry, n: entries projected
     P:{pN}:projected                      hash    tid -> events projected (the tenant's data version)
     P:{pN}:unbucketable                   hash    tid -> events with no local day (left out of counts)
-    P:{pN}:day:<tid>:<scope>:<YYYY-MM>    hash    "<DD>|<metric>" -> count
+    P:{pN}:daily:<tid>:<scope>:<YYYY-MM-DD>  string  one local day's counts, packed: an unsigned 32-bit
+                                                  big-endian count per metric, in projections.metrics
+                                                  order (what BITFIELD u32 #<i> addresses)
     P:{pN}:month:<tid>:<scope>:<YYYY>     hash    "<MM>|<metric>" -> count (monthly rollup)
     P:{pN}:life:<tid>:<scope>             hash    "<metric>" -> count
+
+Daily counts were once kept as "P:{pN}:day:<tid>:<scope>:<YYYY-MM>" hashes ("<DD>|<metric>" ->
+count); the sweep converts any it finds into the packed days when it starts (projections/upgrade.py).
 
 A scope is "all", "loc:<location>" or "cmp:<campaign>". Metrics are "<counter>:<channel>"
 (counters sent, delivered, read, failed, impressions, responses), "stars:<channel>:<1..5>" and
@@ -96,8 +101,12 @@ class Keys:
     def unbucketable(self, partition: int) -> str:
         return f"{self.tag(partition)}:unbucketable"
 
-    def days(self, partition: int, tenant_id: str, scope: str, month: str) -> str:
-        return f"{self.tag(partition)}:day:{tenant_id}:{scope}:{month}"
+    def daily(self, partition: int, tenant_id: str, scope: str, day: str) -> str:
+        return f"{self.tag(partition)}:daily:{tenant_id}:{scope}:{day}"
+
+    def legacy_days(self, partition: int) -> str:
+        """The SCAN pattern of a partition's daily hashes of the earlier layout."""
+        return f"{self.tag(partition)}:day:*"
 
     def months(self, partition: int, tenant_id: str, scope: str, year: str) -> str:
         return f"{self.tag(partition)}:month:{tenant_id}:{scope}:{year}"

@@ -8,12 +8,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from eventlog.event import Event
 from eventlog.keys import Keys
 from projections.calendar import local_day
+from projections.metrics import INDEX
 
-Increments = dict[str, dict[str, int]]
+K = TypeVar("K", str, int)
+
+
+@dataclass
+class Increments:
+    """What a batch adds: to hash fields ({key: {field: n}}) and to packed days ({key: {metric index: n}})."""
+
+    hashes: dict[str, dict[str, int]] = field(default_factory=dict)
+    days: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        """How many counts the batch changes."""
+        return sum(map(len, self.hashes.values())) + sum(map(len, self.days.values()))
 
 COUNTER_OF_TYPE = {
     "sent": "sent",
@@ -71,32 +86,32 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
                 counts[day_and_name] += 1
     out = spread(tally, keys)
     for tid, n in per_tenant.items():  # each tenant's projected count doubles as its data version
-        add(out.setdefault(keys.projected(keys.partition(tid)), {}), tid, n)
+        add(out.hashes.setdefault(keys.projected(keys.partition(tid)), {}), tid, n)
     for tid, n in stray.items():
-        add(out.setdefault(keys.unbucketable(keys.partition(tid)), {}), tid, n)
+        add(out.hashes.setdefault(keys.unbucketable(keys.partition(tid)), {}), tid, n)
     return out
 
 
 def spread(tally: dict[tuple[str, str], dict[tuple[str, str], int]], keys: Keys) -> Increments:
     """Each tenant and scope's (day, metric) counts added to its day, its month and the lifetime."""
-    out: Increments = {}
+    out = Increments()
     for (tid, scope), counts in tally.items():
         p = keys.partition(tid)
-        lifetime = out.setdefault(keys.lifetime(p, tid, scope), {})
-        of_month: dict[str, dict[str, int]] = {}
+        lifetime = out.hashes.setdefault(keys.lifetime(p, tid, scope), {})
+        of_day: dict[str, dict[int, int]] = {}
         of_year: dict[str, dict[str, int]] = {}
         for (day, name), n in counts.items():
-            month, year = day[:7], day[:4]
-            if month not in of_month:
-                of_month[month] = out.setdefault(keys.days(p, tid, scope, month), {})
+            year = day[:4]
+            if day not in of_day:
+                of_day[day] = out.days.setdefault(keys.daily(p, tid, scope, day), {})
             if year not in of_year:
-                of_year[year] = out.setdefault(keys.months(p, tid, scope, year), {})
-            add(of_month[month], f"{day[8:]}|{name}", n)
+                of_year[year] = out.hashes.setdefault(keys.months(p, tid, scope, year), {})
+            add(of_day[day], INDEX[name], n)
             add(of_year[year], f"{day[5:7]}|{name}", n)
             add(lifetime, name, n)
     return out
 
 
-def add(fields: dict[str, int], name: str, n: int) -> None:
+def add(fields: dict[K, int], name: K, n: int) -> None:
     """Add n to one field of an increments map."""
     fields[name] = fields.get(name, 0) + n

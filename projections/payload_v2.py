@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from eventlog.event import CHANNELS
+from projections.metrics import COUNTERS, INDEX, Row, index, zero
 from projections.rounding import half_up
 
-Counts = dict[str, int]
-
-COUNTERS = ("sent", "delivered", "read", "failed", "impressions", "responses")
 STARS = ("1", "2", "3", "4", "5")
-# metric names built once: a 2-year daily series looks up ~70,000 of them, and this is the hot path
-_COUNTER_NAMES = tuple((c, tuple((ch, f"{c}:{ch}") for ch in CHANNELS)) for c in COUNTERS)
-_COHORT_NAMES = tuple((ch, f"cohort:{ch}") for ch in CHANNELS)
-_STAR_NAMES = tuple((ch, tuple((s, int(s), f"stars:{ch}:{s}") for s in STARS)) for ch in CHANNELS)
+
+# metric positions looked up once: a 2-year daily series shapes ~70,000 values, and this is the hot path
+_COUNTER_AT = tuple((c, tuple((ch, index(c, ch)) for ch in CHANNELS)) for c in COUNTERS)
+_COHORT_AT = tuple((ch, index("cohort", ch)) for ch in CHANNELS)
+_STAR_AT = tuple((ch, tuple((s, int(s), INDEX[f"stars:{ch}:{s}"]) for s in STARS)) for ch in CHANNELS)
 
 
-def by_channel(get: Callable[[str, int], int], names: tuple[tuple[str, str], ...]) -> dict[str, int]:
-    """{channel: count, ..., "total": their sum} of one metric family, read through counts.get."""
+def by_channel(row: Row, at: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    """{channel: count, ..., "total": their sum} of one metric family."""
     out: dict[str, int] = {}
     total = 0
-    for ch, name in names:
-        out[ch] = n = get(name, 0)
+    for ch, i in at:
+        out[ch] = n = row[i]
         total += n
     out["total"] = total
     return out
@@ -34,17 +32,17 @@ def rate(numerator: dict[str, int], denominator: dict[str, int]) -> dict[str, fl
     return {ch: half_up(n, denominator[ch], 4) for ch, n in numerator.items()}
 
 
-def rating(get: Callable[[str, int], int]) -> dict[str, Any]:
+def rating(row: Row) -> dict[str, Any]:
     """Average, count and star distributions of the ratings, per channel and in total."""
     per_channel: dict[str, dict[str, int]] = {}
     count: dict[str, int] = {}
     average: dict[str, float | None] = {}
     distribution = dict.fromkeys(STARS, 0)
-    for ch, names in _STAR_NAMES:
+    for ch, at in _STAR_AT:
         stars: dict[str, int] = {}
         n = weighted = 0
-        for s, star, name in names:
-            stars[s] = k = get(name, 0)
+        for s, star, i in at:
+            stars[s] = k = row[i]
             n += k
             weighted += star * k
             distribution[s] += k
@@ -56,20 +54,19 @@ def rating(get: Callable[[str, int], int]) -> dict[str, Any]:
             "distribution_by_channel": per_channel}
 
 
-def period(name: str, counts: Counts) -> dict[str, Any]:
+def period(name: str, row: Row) -> dict[str, Any]:
     """The v2 object of one period (a day, week, month or range) from its counts."""
-    get = counts.get
     out: dict[str, Any] = {"period": name}
-    for counter, names in _COUNTER_NAMES:
-        out[counter] = by_channel(get, names)
+    for counter, at in _COUNTER_AT:
+        out[counter] = by_channel(row, at)
     sent = out["sent"]
     out["rates"] = {
         "delivery": rate(out["delivered"], sent),
         "impression": rate(out["impressions"], sent),
         "response": rate(out["responses"], sent),
-        "response_by_send_date": rate(by_channel(get, _COHORT_NAMES), sent),
+        "response_by_send_date": rate(by_channel(row, _COHORT_AT), sent),
     }
-    out["rating"] = rating(get)
+    out["rating"] = rating(row)
     return out
 
 
@@ -96,4 +93,4 @@ def row(obj: dict[str, Any]) -> list[Any]:
     return out
 
 
-COLUMNS = tuple(flatten(period("", {})))
+COLUMNS = tuple(flatten(period("", zero())))

@@ -10,7 +10,8 @@ from redis import Redis
 
 from eventlog.keys import Keys
 from projections import store
-from projections.payload_v2 import Counts, period
+from projections.metrics import Row, total, zero
+from projections.payload_v2 import period
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
 _DAY = timedelta(days=1)
@@ -27,37 +28,27 @@ class Report:
     previous: dict[str, Any]
 
 
-def add(into: Counts, counts: Counts) -> Counts:
-    """Add counts into a running sum; returns the sum."""
-    for metric, n in counts.items():
-        into[metric] = into.get(metric, 0) + n
-    return into
-
-
 def per_period(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period],
-               granularity: str) -> list[Counts]:
-    """The counts of every period (zero periods as {}): months from the rollup, days and weeks from days."""
+               granularity: str) -> list[Row]:
+    """The counts of every period: months from the rollup, days and weeks from days."""
     first, last = buckets[0].first, buckets[-1].last
     if granularity == "month":
         months = store.read_months(client, keys, tenant_id, scope, first.isoformat()[:7], last.isoformat()[:7])
-        return [months.get(b.label, {}) for b in buckets]
+        return [months.get(b.label) or zero() for b in buckets]
     return store.read_periods(client, keys, tenant_id, scope, buckets)
 
 
-def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> Counts:
+def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> Row:
     """The counts of [first, last] together: whole months from the rollup, the days of the rest."""
     whole_first = first if first.day == 1 else shift_month(first, 1)
     whole_last = last if last == month_end(last) else last.replace(day=1) - _DAY
     if whole_first > whole_last:  # no whole month inside
         return store.read_periods(client, keys, tenant_id, scope, [Period("", first, last)])[0]
-    total: Counts = {}
-    for counts in store.read_months(client, keys, tenant_id, scope, whole_first.isoformat()[:7],
-                                    whole_last.isoformat()[:7]).values():
-        add(total, counts)
+    months = store.read_months(client, keys, tenant_id, scope, whole_first.isoformat()[:7],
+                               whole_last.isoformat()[:7])
     edges = [Period("", first, whole_first - _DAY), Period("", whole_last + _DAY, last)]
-    for counts in store.read_periods(client, keys, tenant_id, scope, [e for e in edges if e.first <= e.last]):
-        add(total, counts)
-    return total
+    days = store.read_periods(client, keys, tenant_id, scope, [e for e in edges if e.first <= e.last])
+    return total([*months.values(), *days])
 
 
 def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date,
@@ -66,9 +57,6 @@ def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, l
     buckets = periods(first, last, granularity)
     counts = per_period(client, keys, tenant_id, scope, buckets, granularity)
     series = [period(b.label, c) for b, c in zip(buckets, counts, strict=True)]
-    totals: Counts = {}
-    for c in counts:
-        add(totals, c)
     before = previous(first, last, granularity)
-    return Report(first, last, series, period(span(first, last), totals),
+    return Report(first, last, series, period(span(first, last), total(counts)),
                   period(span(*before), over(client, keys, tenant_id, scope, *before)))

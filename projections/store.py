@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from redis import Redis
 
 from eventlog.keys import Keys
 from eventlog.read import appended
 from eventlog.scripts import script
+from projections import metrics
 from projections.calendar import days
 from projections.fold import Increments
+from projections.metrics import INDEX, METRICS, WIDTH, Row
 from projections.periods import Period
 
 Counts = dict[str, int]
@@ -52,10 +53,14 @@ def apply(
     """Apply a batch read after `after`; the new checkpoint, or None if another projector won."""
     key_list = [keys.checkpoint(partition)]
     args: list[bytes | str | int] = [after.id, last_id, count]
-    for key, fields in increments.items():
+    for key, fields in increments.hashes.items():
         key_list.append(key)
-        args.append(len(fields))
+        args += [b"h", len(fields)]
         args += pairs(fields)
+    for key, slots in increments.days.items():
+        key_list.append(key)
+        args += [b"d", len(slots)]
+        args += day_pairs(slots)
     if not script(client, "apply")(keys=key_list, args=args):
         return None
     return Checkpoint(last_id, after.n + count)
@@ -73,66 +78,66 @@ def pairs(fields: dict[str, int]) -> list[bytes]:
     return out
 
 
+_SLOT = [b"#%d" % i for i in range(WIDTH)]
+
+
+def day_pairs(slots: dict[int, int]) -> list[bytes]:
+    """"#<metric index>", increment, ... for one packed day, as bytes."""
+    out: list[bytes] = [b""] * (2 * len(slots))
+    out[0::2] = [_SLOT[i] for i in slots]
+    out[1::2] = [b"%d" % n for n in slots.values()]
+    return out
+
+
 def version(client: Redis, keys: Keys, tenant_id: str) -> int:
     """How many of a tenant's events are projected: it changes with every write to its counters."""
     return int(client.hget(keys.projected(keys.partition(tenant_id)), tenant_id) or 0)
 
 
-def read_days(
-    client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date
-) -> dict[str, Counts]:
+def read_rows(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> list[Row]:
+    """One row of counts per local day in [first, last], in order (zeros for a day with none)."""
+    p = keys.partition(tenant_id)
+    names = [keys.daily(p, tenant_id, scope, d.isoformat()) for d in days(first, last)]
+    return metrics.unpack(client.mget(names)) if names else []  # one partition: one slot
+
+
+def read_days(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> dict[str, Counts]:
     """Counts per local day (ISO date -> metric -> count) of the days in [first, last] that have any."""
-    span = days(first, last)
-    counts = read_periods(client, keys, tenant_id, scope, [Period(d.isoformat(), d, d) for d in span])
-    return {d.isoformat(): c for d, c in zip(span, counts, strict=True) if c}
+    found = zip(days(first, last), read_rows(client, keys, tenant_id, scope, first, last), strict=True)
+    return {d.isoformat(): {m: n for m, n in zip(METRICS, r, strict=True) if n} for d, r in found if any(r)}
 
 
-_DD = [b"%02d" % d for d in range(32)]  # the "<DD>" head of a stored day field
-
-
-def slots(buckets: list[Period], counts: list[Counts]) -> dict[str, dict[bytes, Counts]]:
-    """Per month ("YYYY-MM"), which period's counts each of its days ("DD" bytes) adds into."""
-    out: dict[str, dict[bytes, Counts]] = {}
-    for bucket, into in zip(buckets, counts, strict=True):
-        day = bucket.first
-        while day <= bucket.last:
-            out.setdefault(f"{day.year:04d}-{day.month:02d}", {})[_DD[day.day]] = into
-            day += timedelta(days=1)
+def read_periods(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period]) -> list[Row]:
+    """The counts of every period made of whole days, all read in one round trip."""
+    p = keys.partition(tenant_id)
+    names = [keys.daily(p, tenant_id, scope, d.isoformat()) for b in buckets for d in days(b.first, b.last)]
+    rows = metrics.unpack(client.mget(names)) if names else []
+    out: list[Row] = []
+    at = 0
+    for b in buckets:
+        n = (b.last - b.first).days + 1
+        out.append(rows[at] if n == 1 else metrics.total(rows[at:at + n]))
+        at += n
     return out
 
 
-def read_periods(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period]) -> list[Counts]:
-    """The counts of every period made of whole days, reading one day hash per month."""
-    counts: list[Counts] = [{} for _ in buckets]
-    by_month = slots(buckets, counts)
-    p = keys.partition(tenant_id)
-    pipe = client.pipeline(transaction=False)
-    for month in by_month:
-        pipe.hgetall(keys.days(p, tenant_id, scope, month))
-    # bytes fields sliced, not decoded and split: this loop sees every counter of every day
-    for month_slots, fields in zip(by_month.values(), pipe.execute(), strict=True):
-        for field, value in fields.items():
-            into = month_slots.get(field[:2])  # fields are "<DD>|<metric>"
-            if into is not None:
-                metric = field[3:].decode()
-                into[metric] = into.get(metric, 0) + int(value)
-    return counts
-
-
-def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Counts]:
-    """Counts per local month ("YYYY-MM" -> metric -> count) for every month in [first, last]."""
+def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Row]:
+    """Counts per local month ("YYYY-MM" -> row) for the months in [first, last] that have any."""
     p = keys.partition(tenant_id)
     years = [str(y) for y in range(int(first[:4]), int(last[:4]) + 1)]
     pipe = client.pipeline(transaction=False)
     for year in years:
         pipe.hgetall(keys.months(p, tenant_id, scope, year))
-    out: dict[str, Counts] = defaultdict(dict)
-    for year, fields in zip(years, pipe.execute()):
+    out: dict[str, Row] = {}
+    for year, fields in zip(years, pipe.execute(), strict=True):
         for field, value in fields.items():
             mm, _, metric = field.decode().partition("|")
-            month = f"{year}-{mm}"
-            if first <= month <= last:
-                out[month][metric] = int(value)
+            month, i = f"{year}-{mm}", INDEX.get(metric)
+            if first <= month <= last and i is not None:
+                row = out.get(month)
+                if row is None:
+                    row = out[month] = metrics.zero()
+                row[i] = int(value)  # type: ignore[index]
     return out
 
 

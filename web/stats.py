@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from projections import payload, store
 from projections.calendar import days
+from projections.metrics import from_counts
 from web import auth
 from web.body import query
 from web.cache import answer
@@ -34,8 +35,8 @@ def scope(filters: dict[str, Any]) -> str:
 
 def series(tenant_id: str, where: str, first: date, last: date) -> list[dict[str, Any]]:
     """The v1 objects of every day in [first, last], zero-filled."""
-    counts = store.read_days(redis_client(), keys(), tenant_id, where, first, last)
-    return [payload.v1_day(d.isoformat(), counts.get(d.isoformat(), {})) for d in days(first, last)]
+    rows = store.read_rows(redis_client(), keys(), tenant_id, where, first, last)
+    return [payload.v1_day(d.isoformat(), r) for d, r in zip(days(first, last), rows, strict=True)]
 
 
 @bp.get("/v1/stats/daily")
@@ -69,4 +70,4 @@ def overall() -> ResponseReturnValue:
     """Lifetime v1 object, kept as its own projection."""
     tenant = auth.tenant()
     q = query(_context)
-    return jsonify(payload.v1(store.read_lifetime(redis_client(), keys(), tenant.id, scope(q))))
+    return jsonify(payload.v1(from_counts(store.read_lifetime(redis_client(), keys(), tenant.id, scope(q)))))

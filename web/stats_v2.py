@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 
 from eventlog.tenants import Tenant
 from projections import store
+from projections.metrics import from_counts
 from projections.payload_v2 import COLUMNS, period, row
 from projections.periods import GRANULARITIES, widen, within_years
 from projections.report import Report, report
@@ -105,5 +106,5 @@ def overall() -> ResponseReturnValue:
     """Lifetime totals as one period object labelled "lifetime"."""
     tenant = auth.tenant()
     q = query(_context)
-    counts = store.read_lifetime(redis_client(), keys(), tenant.id, scope(q))
+    counts = from_counts(store.read_lifetime(redis_client(), keys(), tenant.id, scope(q)))
     return jsonify({"tenant": tenant.id, "timezone": tenant.timezone, "totals": period("lifetime", counts)})

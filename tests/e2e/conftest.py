@@ -42,7 +42,7 @@ class Service:
             try:
                 if requests.get(f"{self.base}/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
                 pass
             assert time.monotonic() < deadline, "the web process did not come up"
             time.sleep(0.2)

@@ -42,7 +42,7 @@ def test_launcher_starts_redis_and_the_demo_tenant_and_stops_cleanly(tmp_path: P
                                                              "request_id": "r"}, headers=auth, timeout=2)
                 if r.status_code == 202:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
                 pass
             assert time.monotonic() < deadline, "the web process did not come up"
             time.sleep(0.3)

@@ -18,6 +18,7 @@ from eventlog.event import Event
 from eventlog.keys import Keys
 from eventlog.settings import Settings
 from projections import store
+from projections.fold import Increments
 from workers.project import drain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,8 @@ def test_stale_checkpoint_writes_nothing(client: Redis, settings: Settings, keys
     p = keys.partition("ta")
     drain(client, keys, p)
     before = store.read_lifetime(client, keys, "ta", "all")
-    again = store.apply(client, keys, p, store.Checkpoint(), "9-9", 3, {keys.lifetime(p, "ta", "all"): {"sent:email": 5}})
+    stale = Increments({keys.lifetime(p, "ta", "all"): {"sent:email": 5}},
+                       {keys.daily(p, "ta", "all", "2025-04-08"): {0: 5}})
+    again = store.apply(client, keys, p, store.Checkpoint(), "9-9", 3, stale)
     assert again is None
     assert store.read_lifetime(client, keys, "ta", "all") == before

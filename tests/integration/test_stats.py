@@ -75,6 +75,7 @@ def test_month_rollup_equals_the_sum_of_its_days(http: Any, make_tenant: Any, cl
     from datetime import date
 
     from projections import store
+    from projections.metrics import INDEX
 
     tenant_id, h = make_tenant("Asia/Kathmandu")
     post(http, h, *[{"id": str(i), "type": "sent", "channel": "sms", "request_id": str(i),
@@ -82,9 +83,10 @@ def test_month_rollup_equals_the_sum_of_its_days(http: Any, make_tenant: Any, cl
     project_all(client, keys)
     months = store.read_months(client, keys, tenant_id, "all", "2025-01", "2025-04")
     days = store.read_days(client, keys, tenant_id, "all", date(2025, 1, 1), date(2025, 4, 30))
+    sms = INDEX["sent:sms"]
     for month, counts in months.items():
-        assert counts["sent:sms"] == sum(c.get("sent:sms", 0) for d, c in days.items() if d.startswith(month))
-    assert sum(c["sent:sms"] for c in months.values()) == 90
+        assert counts[sms] == sum(c.get("sent:sms", 0) for d, c in days.items() if d.startswith(month))
+    assert sum(c[sms] for c in months.values()) == 90
 
 
 def test_repeated_range_is_answered_from_cache_until_the_tenant_has_new_data(
@@ -94,8 +96,8 @@ def test_repeated_range_is_answered_from_cache_until_the_tenant_has_new_data(
     _, h = make_tenant()
     other_id, other = make_tenant()
     reads: list[str] = []
-    real = store.read_days
-    monkeypatch.setattr(store, "read_days", lambda *a, **kw: reads.append(a[2]) or real(*a, **kw))
+    real = store.read_rows
+    monkeypatch.setattr(store, "read_rows", lambda *a, **kw: reads.append(a[2]) or real(*a, **kw))
     url = "/v1/stats/daily?from=2025-04-01&to=2025-04-30"
     post(http, h, {"id": "1", "type": "sent", "channel": "sms", "request_id": "a", "occurred_at": "2025-04-02T10:00:00Z"})
     project_all(client, keys)

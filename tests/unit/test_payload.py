@@ -1,5 +1,7 @@
 """v1 payload shapes."""
 
+from projections.metrics import from_counts as row
+from projections.metrics import zero
 from projections.payload import average_rating, v1, v1_day
 
 SEED_KEYS = [
@@ -11,17 +13,17 @@ SEED_KEYS = [
 
 
 def test_day_has_exactly_the_seed_keys_in_order() -> None:
-    assert list(v1_day("2025-04-08", {})) == SEED_KEYS
-    assert list(v1({})) == SEED_KEYS[1:]
+    assert list(v1_day("2025-04-08", zero())) == SEED_KEYS
+    assert list(v1(zero())) == SEED_KEYS[1:]
 
 
 def test_totals_sum_channels() -> None:
-    out = v1({"sent:email": 1000, "sent:whatsapp": 7543, "sent:sms": 507})
+    out = v1(row({"sent:email": 1000, "sent:whatsapp": 7543, "sent:sms": 507}))
     assert out["sent_total"] == 9050 and out["sent_other"] == 0
 
 
 def test_average_rating_is_a_mean_of_all_ratings_rounded_half_up() -> None:
     counts = {"stars:email:3": 1, "stars:sms:2": 39}  # (3 + 78) / 40 = 2.025
-    assert average_rating(counts) == 2.03
-    assert average_rating({"stars:email:5": 1, "stars:whatsapp:4": 2}) == 4.33
-    assert average_rating({}) is None
+    assert average_rating(row(counts)) == 2.03
+    assert average_rating(row({"stars:email:5": 1, "stars:whatsapp:4": 2})) == 4.33
+    assert average_rating(zero()) is None

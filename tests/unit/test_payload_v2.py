@@ -3,6 +3,8 @@
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from projections.metrics import from_counts as row_of
+from projections.metrics import zero
 from projections.payload import average_rating
 from projections.payload_v2 import COLUMNS, flatten, half_up, period, row
 
@@ -10,7 +12,7 @@ CHANNELS = ["email", "whatsapp", "sms", "other", "total"]
 
 
 def test_empty_period_is_all_zeros_and_null_rates() -> None:
-    p = period("2025-04-08", {})
+    p = period("2025-04-08", zero())
     assert p["period"] == "2025-04-08"
     for counter in ("sent", "delivered", "read", "failed", "impressions", "responses"):
         assert p[counter] == dict.fromkeys(CHANNELS, 0)
@@ -23,14 +25,14 @@ def test_empty_period_is_all_zeros_and_null_rates() -> None:
 
 
 def test_counters_sum_channels_into_total() -> None:
-    p = period("x", {"sent:email": 1000, "sent:whatsapp": 7543, "sent:sms": 507, "failed:other": 2})
+    p = period("x", row_of({"sent:email": 1000, "sent:whatsapp": 7543, "sent:sms": 507, "failed:other": 2}))
     assert p["sent"] == {"email": 1000, "whatsapp": 7543, "sms": 507, "other": 0, "total": 9050}
     assert p["failed"]["total"] == 2
 
 
 def test_rates_are_four_decimals_unclamped_and_null_without_sends() -> None:
-    p = period("x", {"sent:email": 3, "delivered:email": 2, "impressions:email": 3, "responses:email": 4,
-                     "cohort:email": 1, "responses:sms": 1, "sent:whatsapp": 7, "delivered:whatsapp": 1})
+    p = period("x", row_of({"sent:email": 3, "delivered:email": 2, "impressions:email": 3, "responses:email": 4,
+                            "cohort:email": 1, "responses:sms": 1, "sent:whatsapp": 7, "delivered:whatsapp": 1}))
     rates = p["rates"]
     assert rates["delivery"]["email"] == 0.6667
     assert rates["impression"]["email"] == 1.0
@@ -61,7 +63,7 @@ def test_half_up_matches_decimal_quantize() -> None:
 
 def test_rating_average_count_and_distributions() -> None:
     counts = {"stars:email:3": 1, "stars:sms:2": 39, "stars:sms:5": 0, "stars:whatsapp:5": 2}
-    rating = period("x", counts)["rating"]
+    rating = period("x", row_of(counts))["rating"]
     assert rating["count"] == {"email": 1, "whatsapp": 2, "sms": 39, "other": 0, "total": 42}
     assert rating["average"] == {"email": 3.0, "whatsapp": 5.0, "sms": 2.0, "other": None, "total": 2.17}
     assert rating["distribution"] == {"1": 0, "2": 39, "3": 1, "4": 0, "5": 2}
@@ -72,8 +74,9 @@ def test_total_average_agrees_with_the_v1_average() -> None:
     rng = random.Random(5)
     for _ in range(500):
         counts = {f"stars:{ch}:{s}": rng.randint(0, 50) for ch in CHANNELS[:4] for s in range(1, 6)}
-        assert period("x", counts)["rating"]["average"]["total"] == average_rating(counts)
-        assert period("x", counts)["rating"]["average"]["sms"] == average_rating(counts, ("sms",))
+        sms_only = {name: n for name, n in counts.items() if name.startswith("stars:sms:")}
+        assert period("x", row_of(counts))["rating"]["average"]["total"] == average_rating(row_of(counts))
+        assert period("x", row_of(counts))["rating"]["average"]["sms"] == average_rating(row_of(sms_only))
 
 
 def test_csv_columns_are_nested_keys_joined_in_a_stable_order() -> None:
@@ -82,6 +85,6 @@ def test_csv_columns_are_nested_keys_joined_in_a_stable_order() -> None:
                  "rating_count_email", "rating_distribution_5", "rating_distribution_by_channel_email_5"):
         assert name in COLUMNS
     assert len(COLUMNS) == len(set(COLUMNS)) == 1 + 6 * 5 + 4 * 5 + 5 + 5 + 5 + 4 * 5
-    p = period("2025-04", {"sent:sms": 1, "stars:sms:4": 1})
+    p = period("2025-04", row_of({"sent:sms": 1, "stars:sms:4": 1}))
     assert tuple(flatten(p)) == COLUMNS
     assert row(p) == list(flatten(p).values())

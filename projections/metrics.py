@@ -1,0 +1,68 @@
+"""The metrics a scope counts, in a fixed order, and a row of counts indexed by that order.
+
+A metric is "<counter>:<channel>" (counters sent, delivered, read, failed, impressions,
+responses), "stars:<channel>:<1..5>" or "cohort:<channel>". Daily counts are stored packed in this
+order (see eventlog/keys.py), so the order is part of the stored layout: new metrics go at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+
+from eventlog.event import CHANNELS
+
+COUNTERS = ("sent", "delivered", "read", "failed", "impressions", "responses")
+STARS = (1, 2, 3, 4, 5)
+
+METRICS: tuple[str, ...] = (
+    *(f"{c}:{ch}" for c in COUNTERS for ch in CHANNELS),
+    *(f"stars:{ch}:{s}" for ch in CHANNELS for s in STARS),
+    *(f"cohort:{ch}" for ch in CHANNELS),
+)
+INDEX: dict[str, int] = {name: i for i, name in enumerate(METRICS)}
+WIDTH = len(METRICS)
+
+Row = Sequence[int]  # one count per metric, in METRICS order
+
+# A stored day: WIDTH unsigned 32-bit big-endian counts (Redis BITFIELD's u32 layout).
+COUNT_BITS = 32
+ROW_BYTES = WIDTH * COUNT_BITS // 8
+ZERO_ROW_BYTES = bytes(ROW_BYTES)
+_TYPECODE = next(code for code in "ILH" if array(code).itemsize == COUNT_BITS // 8)
+
+
+def index(counter: str, channel: str) -> int:
+    """The position of one counter of one channel."""
+    return INDEX[f"{counter}:{channel}"]
+
+
+def zero() -> list[int]:
+    """A row of zeros."""
+    return [0] * WIDTH
+
+
+def from_counts(counts: Mapping[str, int]) -> list[int]:
+    """A row from {metric name: count} (names outside METRICS are not counted)."""
+    get = counts.get
+    return [get(name, 0) for name in METRICS]
+
+
+def total(rows: Iterable[Row]) -> list[int]:
+    """The element-wise sum of rows (zeros for none)."""
+    columns = list(zip(*rows, strict=True))
+    return [sum(c) for c in columns] if columns else zero()
+
+
+def unpack(stored: Sequence[bytes | None]) -> list[Row]:
+    """Rows from packed stored days (None or a short value: the missing counts are zero)."""
+    blob = b"".join(ZERO_ROW_BYTES if v is None else v.ljust(ROW_BYTES, b"\0") for v in stored)
+    if len(blob) != ROW_BYTES * len(stored):
+        raise ValueError("a stored day is longer than a row: the packed layout does not match METRICS")
+    packed = array(_TYPECODE)
+    packed.frombytes(blob)
+    if sys.byteorder == "little":
+        packed.byteswap()
+    counts = packed.tolist()  # list items are read many times over; array items are boxed on each read
+    return [counts[i:i + WIDTH] for i in range(0, len(counts), WIDTH)]

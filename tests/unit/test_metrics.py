@@ -1,0 +1,32 @@
+"""The metric order and the packed day format are stored in Redis: pin them."""
+
+import pytest
+
+from projections import metrics
+from projections.metrics import INDEX, METRICS, ROW_BYTES, WIDTH
+
+
+def test_metric_order_is_the_stored_layout() -> None:
+    assert WIDTH == 48 and ROW_BYTES == 192
+    assert METRICS[:5] == ("sent:email", "sent:whatsapp", "sent:sms", "sent:other", "delivered:email")
+    assert INDEX["responses:other"] == 23
+    assert METRICS[24:26] == ("stars:email:1", "stars:email:2") and INDEX["stars:other:5"] == 43
+    assert METRICS[44:] == ("cohort:email", "cohort:whatsapp", "cohort:sms", "cohort:other")
+
+
+def test_a_packed_day_is_big_endian_u32_per_metric_and_may_be_short() -> None:
+    day = (7).to_bytes(4, "big") + (2**32 - 1).to_bytes(4, "big") + (0).to_bytes(4, "big") + (300).to_bytes(4, "big")
+    rows = metrics.unpack([day, None])
+    assert list(rows[0][:5]) == [7, 2**32 - 1, 0, 300, 0] and sum(rows[0]) == 7 + 2**32 - 1 + 300
+    assert list(rows[1]) == [0] * WIDTH
+
+
+def test_a_day_longer_than_a_row_is_refused() -> None:
+    with pytest.raises(ValueError):
+        metrics.unpack([bytes(ROW_BYTES + 4)])
+
+
+def test_rows_sum_element_wise() -> None:
+    a, b = metrics.from_counts({"sent:email": 2, "cohort:other": 1}), metrics.from_counts({"sent:email": 3})
+    assert metrics.total([a, b]) == metrics.from_counts({"sent:email": 5, "cohort:other": 1})
+    assert metrics.total([]) == metrics.zero()
