@@ -22,11 +22,13 @@ one script touches lives in one Redis Cluster slot.
     P:{pN}:daily:<tid>:<scope>:<YYYY-MM-DD>  string  one local day's counts, packed: an unsigned 32-bit
                                                   big-endian count per metric, in projections.metrics
                                                   order (what BITFIELD u32 #<i> addresses)
-    P:{pN}:month:<tid>:<scope>:<YYYY>     hash    "<MM>|<metric>" -> count (monthly rollup)
+    P:{pN}:monthly:<tid>:<scope>:<YYYY>   string  the year's months, packed the same way: month M's
+                                                  counts start at count (M - 1) * 48 (monthly rollup)
     P:{pN}:life:<tid>:<scope>             hash    "<metric>" -> count
 
-Daily counts were once kept as "P:{pN}:day:<tid>:<scope>:<YYYY-MM>" hashes ("<DD>|<metric>" ->
-count); the sweep converts any it finds into the packed days when it starts (projections/upgrade.py).
+Daily counts and the monthly rollup were once hashes: "P:{pN}:day:<tid>:<scope>:<YYYY-MM>"
+("<DD>|<metric>" -> count) and "P:{pN}:month:<tid>:<scope>:<YYYY>" ("<MM>|<metric>" -> count). The
+sweep converts any it finds into the packed layout when it starts (projections/upgrade.py).
 
 A scope is "all", "loc:<location>" or "cmp:<campaign>". Metrics are "<counter>:<channel>"
 (counters sent, delivered, read, failed, impressions, responses), "stars:<channel>:<1..5>" and
@@ -104,12 +106,8 @@ class Keys:
     def daily(self, partition: int, tenant_id: str, scope: str, day: str) -> str:
         return f"{self.tag(partition)}:daily:{tenant_id}:{scope}:{day}"
 
-    def legacy_days(self, partition: int) -> str:
-        """The SCAN pattern of a partition's daily hashes of the earlier layout."""
-        return f"{self.tag(partition)}:day:*"
-
-    def months(self, partition: int, tenant_id: str, scope: str, year: str) -> str:
-        return f"{self.tag(partition)}:month:{tenant_id}:{scope}:{year}"
+    def monthly(self, partition: int, tenant_id: str, scope: str, year: str) -> str:
+        return f"{self.tag(partition)}:monthly:{tenant_id}:{scope}:{year}"
 
     def lifetime(self, partition: int, tenant_id: str, scope: str) -> str:
         return f"{self.tag(partition)}:life:{tenant_id}:{scope}"

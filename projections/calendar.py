@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -51,7 +51,7 @@ def _quarter_day(quarter: int, zone_name: str) -> str | None:
 
 def days(first: date, last: date) -> list[date]:
     """Every day from first to last, both included."""
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return list(map(date.fromordinal, range(first.toordinal(), last.toordinal() + 1)))
 
 
 def today(zone_name: str, now: datetime) -> date:

@@ -14,21 +14,22 @@ from typing import TypeVar
 from eventlog.event import Event
 from eventlog.keys import Keys
 from projections.calendar import local_day
-from projections.metrics import INDEX
+from projections.metrics import INDEX, month_slot
 
 K = TypeVar("K", str, int)
 
 
 @dataclass
 class Increments:
-    """What a batch adds: to hash fields ({key: {field: n}}) and to packed days ({key: {metric index: n}})."""
+    """What a batch adds: to hash fields ({key: {field: n}}) and to packed counts ({key: {slot: n}},
+    a slot being a count's position in the packed string: see projections.metrics)."""
 
     hashes: dict[str, dict[str, int]] = field(default_factory=dict)
-    days: dict[str, dict[int, int]] = field(default_factory=dict)
+    packed: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         """How many counts the batch changes."""
-        return sum(map(len, self.hashes.values())) + sum(map(len, self.days.values()))
+        return sum(map(len, self.hashes.values())) + sum(map(len, self.packed.values()))
 
 COUNTER_OF_TYPE = {
     "sent": "sent",
@@ -99,15 +100,15 @@ def spread(tally: dict[tuple[str, str], dict[tuple[str, str], int]], keys: Keys)
         p = keys.partition(tid)
         lifetime = out.hashes.setdefault(keys.lifetime(p, tid, scope), {})
         of_day: dict[str, dict[int, int]] = {}
-        of_year: dict[str, dict[str, int]] = {}
+        of_year: dict[str, dict[int, int]] = {}
         for (day, name), n in counts.items():
-            year = day[:4]
+            year, i = day[:4], INDEX[name]
             if day not in of_day:
-                of_day[day] = out.days.setdefault(keys.daily(p, tid, scope, day), {})
+                of_day[day] = out.packed.setdefault(keys.daily(p, tid, scope, day), {})
             if year not in of_year:
-                of_year[year] = out.hashes.setdefault(keys.months(p, tid, scope, year), {})
-            add(of_day[day], INDEX[name], n)
-            add(of_year[year], f"{day[5:7]}|{name}", n)
+                of_year[year] = out.packed.setdefault(keys.monthly(p, tid, scope, year), {})
+            add(of_day[day], i, n)
+            add(of_year[year], month_slot(int(day[5:7]), i), n)
             add(lifetime, name, n)
     return out
 

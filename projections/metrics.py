@@ -29,8 +29,13 @@ Row = Sequence[int]  # one count per metric, in METRICS order
 # A stored day: WIDTH unsigned 32-bit big-endian counts (Redis BITFIELD's u32 layout).
 COUNT_BITS = 32
 ROW_BYTES = WIDTH * COUNT_BITS // 8
-ZERO_ROW_BYTES = bytes(ROW_BYTES)
+ZERO_ROW = bytes(ROW_BYTES)
 _TYPECODE = next(code for code in "ILH" if array(code).itemsize == COUNT_BITS // 8)
+
+
+def month_slot(month: int, metric: int) -> int:
+    """Where a metric of month 1..12 is counted in a packed year."""
+    return (month - 1) * WIDTH + metric
 
 
 def index(counter: str, channel: str) -> int:
@@ -55,11 +60,29 @@ def total(rows: Iterable[Row]) -> list[int]:
     return [sum(c) for c in columns] if columns else zero()
 
 
-def unpack(stored: Sequence[bytes | None]) -> list[Row]:
-    """Rows from packed stored days (None or a short value: the missing counts are zero)."""
-    blob = b"".join(ZERO_ROW_BYTES if v is None else v.ljust(ROW_BYTES, b"\0") for v in stored)
-    if len(blob) != ROW_BYTES * len(stored):
+def pack(row: Row) -> bytes:
+    """A row as stored: big-endian unsigned 32-bit counts."""
+    packed = array(_TYPECODE, row)
+    if sys.byteorder == "little":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def whole(stored: Sequence[bytes | None]) -> list[bytes]:
+    """Stored days as full rows of bytes (None or a short value: the missing counts are zero)."""
+    out = [ZERO_ROW if v is None else v if len(v) == ROW_BYTES else v.ljust(ROW_BYTES, b"\0") for v in stored]
+    if any(len(v) != ROW_BYTES for v in out):
         raise ValueError("a stored day is longer than a row: the packed layout does not match METRICS")
+    return out
+
+
+def unpack(stored: Sequence[bytes | None], rows_each: int = 1) -> list[Row]:
+    """Rows from packed stored values of `rows_each` rows (a day: 1, a year: 12); None or a short
+    value: the missing counts are zero."""
+    size = ROW_BYTES * rows_each
+    blob = b"".join(bytes(size) if v is None else v.ljust(size, b"\0") for v in stored)
+    if len(blob) != size * len(stored):
+        raise ValueError("a stored value is longer than its rows: the packed layout does not match METRICS")
     packed = array(_TYPECODE)
     packed.frombytes(blob)
     if sys.byteorder == "little":

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 GRANULARITIES = ("day", "week", "month")
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     """One bucket of a series: its label and its first and last local day (both included)."""
 
     label: str
@@ -62,9 +61,11 @@ def periods(first: date, last: date, granularity: str) -> list[Period]:
             out.append(Period(start.isoformat()[:7], start, end))
             start = end + _DAY
         return out
-    step = 7 if granularity == "week" else 1
-    starts = (first + timedelta(days=i) for i in range(0, (last - first).days + 1, step))
-    return [Period(label(s, granularity), s, s + timedelta(days=step - 1)) for s in starts]
+    if granularity == "day":
+        return [Period(d.isoformat(), d, d) for d in map(date.fromordinal, range(first.toordinal(),
+                                                                                 last.toordinal() + 1))]
+    starts = (first + timedelta(days=i) for i in range(0, (last - first).days + 1, 7))
+    return [Period(label(s, granularity), s, s + timedelta(days=6)) for s in starts]
 
 
 def previous(first: date, last: date, granularity: str) -> tuple[date, date]:

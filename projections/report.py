@@ -10,7 +10,8 @@ from redis import Redis
 
 from eventlog.keys import Keys
 from projections import store
-from projections.metrics import Row, total, zero
+from projections.calendar import days
+from projections.metrics import Row, pack, total, unpack, zero
 from projections.payload_v2 import period
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
@@ -19,23 +20,29 @@ _DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Report:
-    """A widened range, its series of period objects, its totals and the previous range's totals."""
+    """A widened range, the counts of each of its periods (packed rows: see projections.metrics), its
+    totals and the previous range's totals."""
 
     first: date
     last: date
-    series: list[dict[str, Any]]
-    totals: dict[str, Any]
-    previous: dict[str, Any]
+    labels: list[str]
+    packed: list[bytes]
+    totals: tuple[str, Row]
+    previous: tuple[str, Row]
+
+    def series(self) -> list[dict[str, Any]]:
+        """The period objects of the series."""
+        return [period(label, row) for label, row in zip(self.labels, unpack(self.packed), strict=True)]
 
 
 def per_period(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period],
-               granularity: str) -> list[Row]:
-    """The counts of every period: months from the rollup, days and weeks from days."""
+               granularity: str) -> list[bytes]:
+    """The counts of every period, packed: months from the rollup, weeks from days."""
     first, last = buckets[0].first, buckets[-1].last
     if granularity == "month":
         months = store.read_months(client, keys, tenant_id, scope, first.isoformat()[:7], last.isoformat()[:7])
-        return [months.get(b.label) or zero() for b in buckets]
-    return store.read_periods(client, keys, tenant_id, scope, buckets)
+        return [pack(months.get(b.label) or zero()) for b in buckets]
+    return [pack(row) for row in store.read_periods(client, keys, tenant_id, scope, buckets)]
 
 
 def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> Row:
@@ -54,9 +61,15 @@ def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, las
 def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date,
            granularity: str) -> Report:
     """The report of a widened range [first, last] at a granularity."""
-    buckets = periods(first, last, granularity)
-    counts = per_period(client, keys, tenant_id, scope, buckets, granularity)
-    series = [period(b.label, c) for b, c in zip(buckets, counts, strict=True)]
+    if granularity == "day":  # a day's label is its date: no period objects for up to 5 years of days
+        labels = [d.isoformat() for d in days(first, last)]
+        counts = store.read_packed(client, keys, tenant_id, scope, labels)
+    else:
+        buckets = periods(first, last, granularity)
+        labels, counts = [b.label for b in buckets], per_period(client, keys, tenant_id, scope, buckets, granularity)
     before = previous(first, last, granularity)
-    return Report(first, last, series, period(span(first, last), total(counts)),
-                  period(span(*before), over(client, keys, tenant_id, scope, *before)))
+    # totals from the rollups, like the previous range's: they equal the sum of the series, because
+    # days and months are written in the same atomic step
+    return Report(first, last, labels, counts,
+                  (span(first, last), over(client, keys, tenant_id, scope, first, last)),
+                  (span(*before), over(client, keys, tenant_id, scope, *before)))

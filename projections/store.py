@@ -13,7 +13,7 @@ from eventlog.scripts import script
 from projections import metrics
 from projections.calendar import days
 from projections.fold import Increments
-from projections.metrics import INDEX, METRICS, WIDTH, Row
+from projections.metrics import METRICS, WIDTH, Row
 from projections.periods import Period
 
 Counts = dict[str, int]
@@ -57,10 +57,10 @@ def apply(
         key_list.append(key)
         args += [b"h", len(fields)]
         args += pairs(fields)
-    for key, slots in increments.days.items():
+    for key, slots in increments.packed.items():
         key_list.append(key)
-        args += [b"d", len(slots)]
-        args += day_pairs(slots)
+        args += [b"p", len(slots)]
+        args += packed_pairs(slots)
     if not script(client, "apply")(keys=key_list, args=args):
         return None
     return Checkpoint(last_id, after.n + count)
@@ -78,11 +78,11 @@ def pairs(fields: dict[str, int]) -> list[bytes]:
     return out
 
 
-_SLOT = [b"#%d" % i for i in range(WIDTH)]
+_SLOT = [b"#%d" % i for i in range(12 * WIDTH)]  # a packed year holds 12 rows
 
 
-def day_pairs(slots: dict[int, int]) -> list[bytes]:
-    """"#<metric index>", increment, ... for one packed day, as bytes."""
+def packed_pairs(slots: dict[int, int]) -> list[bytes]:
+    """"#<slot>", increment, ... for one packed value (BITFIELD's offsets in counts), as bytes."""
     out: list[bytes] = [b""] * (2 * len(slots))
     out[0::2] = [_SLOT[i] for i in slots]
     out[1::2] = [b"%d" % n for n in slots.values()]
@@ -96,9 +96,22 @@ def version(client: Redis, keys: Keys, tenant_id: str) -> int:
 
 def read_rows(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> list[Row]:
     """One row of counts per local day in [first, last], in order (zeros for a day with none)."""
-    p = keys.partition(tenant_id)
-    names = [keys.daily(p, tenant_id, scope, d.isoformat()) for d in days(first, last)]
-    return metrics.unpack(client.mget(names)) if names else []  # one partition: one slot
+    return read_dates(client, keys, tenant_id, scope, [d.isoformat() for d in days(first, last)])
+
+
+def read_dates(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: list[str]) -> list[Row]:
+    """One row of counts per local day ("YYYY-MM-DD"), in order, in one round trip."""
+    return metrics.unpack(read_packed(client, keys, tenant_id, scope, dates))
+
+
+def read_packed(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: list[str]) -> list[bytes]:
+    """The stored counts of each local day ("YYYY-MM-DD"), in order, as full packed rows."""
+    if not dates:
+        return []
+    head = keys.daily(keys.partition(tenant_id), tenant_id, scope, "").encode()
+    # names built as bytes in bulk: a long series names hundreds of days (ISO dates need no escaping)
+    names = [head + d for d in "\n".join(dates).encode().split(b"\n")]
+    return metrics.whole(client.mget(names))  # one partition: one slot
 
 
 def read_days(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> dict[str, Counts]:
@@ -109,36 +122,24 @@ def read_days(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date
 
 def read_periods(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period]) -> list[Row]:
     """The counts of every period made of whole days, all read in one round trip."""
-    p = keys.partition(tenant_id)
-    names = [keys.daily(p, tenant_id, scope, d.isoformat()) for b in buckets for d in days(b.first, b.last)]
-    rows = metrics.unpack(client.mget(names)) if names else []
+    spans = [range(b.first.toordinal(), b.last.toordinal() + 1) for b in buckets]
+    rows = read_dates(client, keys, tenant_id, scope, [date.fromordinal(o).isoformat() for s in spans for o in s])
     out: list[Row] = []
     at = 0
-    for b in buckets:
-        n = (b.last - b.first).days + 1
+    for span in spans:
+        n = len(span)
         out.append(rows[at] if n == 1 else metrics.total(rows[at:at + n]))
         at += n
     return out
 
 
 def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Row]:
-    """Counts per local month ("YYYY-MM" -> row) for the months in [first, last] that have any."""
+    """Counts per local month ("YYYY-MM" -> row) for every month in [first, last]."""
     p = keys.partition(tenant_id)
-    years = [str(y) for y in range(int(first[:4]), int(last[:4]) + 1)]
-    pipe = client.pipeline(transaction=False)
-    for year in years:
-        pipe.hgetall(keys.months(p, tenant_id, scope, year))
-    out: dict[str, Row] = {}
-    for year, fields in zip(years, pipe.execute(), strict=True):
-        for field, value in fields.items():
-            mm, _, metric = field.decode().partition("|")
-            month, i = f"{year}-{mm}", INDEX.get(metric)
-            if first <= month <= last and i is not None:
-                row = out.get(month)
-                if row is None:
-                    row = out[month] = metrics.zero()
-                row[i] = int(value)  # type: ignore[index]
-    return out
+    years = range(int(first[:4]), int(last[:4]) + 1)
+    rows = metrics.unpack(client.mget([keys.monthly(p, tenant_id, scope, str(y)) for y in years]), 12)
+    months = (f"{y}-{m:02d}" for y in years for m in range(1, 13))
+    return {month: row for month, row in zip(months, rows, strict=True) if first <= month <= last}
 
 
 def read_lifetime(client: Redis, keys: Keys, tenant_id: str, scope: str) -> Counts:

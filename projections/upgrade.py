@@ -1,81 +1,99 @@
 """Convert counters kept in an earlier layout into the current one, without losing or doubling a count.
 
-Daily counts were once one hash per tenant, scope and month ("<DD>|<metric>" -> count). Each such
-hash is converted in one transaction: its counts are added into the packed days and the hash is
-deleted, so a conversion that is interrupted, repeated or run by two processes at once counts
-every value exactly once. Projectors may write the packed days meanwhile: additions commute.
+Daily counts and the monthly rollup were once hashes: one per tenant, scope and month with fields
+"<DD>|<metric>", and one per tenant, scope and year with fields "<MM>|<metric>". Each such hash is
+converted in one transaction: its counts are added into the packed days or years and the hash is
+deleted, so a conversion that is interrupted, repeated or run by two processes at once counts every
+value exactly once. Projectors may write the packed counts meanwhile: additions commute.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from redis import Redis
 from redis.exceptions import WatchError
 
 from eventlog.keys import Keys
-from projections.metrics import INDEX
-from projections.store import day_pairs
+from projections.metrics import INDEX, month_slot
+from projections.store import packed_pairs
 
 log = logging.getLogger(__name__)
-_MONTH = re.compile(r"\d{4}-\d{2}\Z")
 _GLOB = re.compile(r"([*?\[\]\\])")
+# per earlier kind: the shape of the name's last part, and where a field "<NN>|<metric>" goes now as
+# (packed key, slot) from (tenant id, scope, last part, NN, metric index)
+_Target = Callable[[Keys, int, str, str, str, str, int], tuple[str, int]]
+_KINDS: dict[str, tuple[re.Pattern[str], _Target]] = {
+    "day": (re.compile(r"\d{4}-\d{2}\Z"),
+            lambda keys, p, tid, scope, month, dd, i: (keys.daily(p, tid, scope, f"{month}-{dd}"), i)),
+    "month": (re.compile(r"\d{4}\Z"),
+              lambda keys, p, tid, scope, year, mm, i: (keys.monthly(p, tid, scope, year), month_slot(int(mm), i))),
+}
 
 
 def upgrade(client: Redis, keys: Keys) -> int:
-    """Convert every daily hash of the earlier layout; how many were converted."""
+    """Convert every counter hash of the earlier layout; how many were converted."""
     converted = 0
     for p in range(keys.partitions):
-        pattern = _GLOB.sub(r"\\\1", keys.tag(p)) + ":day:*"
-        for name in client.scan_iter(match=pattern, count=1_000):
-            converted += convert(client, keys, p, name)
+        for kind in _KINDS:
+            pattern = f"{escaped(keys.tag(p))}:{kind}:*"
+            for name in client.scan_iter(match=pattern, count=1_000):
+                converted += convert(client, keys, p, kind, name)
     if converted:
-        log.info("converted %d daily hashes into packed days", converted)
+        log.info("converted %d counter hashes of the earlier layout into packed counts", converted)
     return converted
 
 
-def where(keys: Keys, partition: int, name: bytes) -> tuple[str, str, str] | None:
-    """(tenant id, scope, "YYYY-MM") of an earlier daily hash's name; None for another kind of key."""
-    head = f"{keys.tag(partition)}:day:"
+def escaped(text: str) -> str:
+    """Text matched literally by a SCAN pattern."""
+    return _GLOB.sub(r"\\\1", text)
+
+
+def where(keys: Keys, partition: int, kind: str, name: bytes) -> tuple[str, str, str] | None:
+    """(tenant id, scope, month or year) of an earlier counter hash's name; None for another key."""
+    head, shape = f"{keys.tag(partition)}:{kind}:", _KINDS[kind][0]
     text = name.decode()
     if not text.startswith(head):
         return None
     tenant_id, _, rest = text[len(head):].partition(":")
-    scope, month = rest[:-8], rest[-7:]
-    if not tenant_id or rest[-8:-7] != ":" or not scope or not _MONTH.match(month):
+    scope, _, when = rest.rpartition(":")
+    if not tenant_id or not scope or not shape.match(when):
         return None
-    return tenant_id, scope, month
+    return tenant_id, scope, when
 
 
-def convert(client: Redis, keys: Keys, partition: int, name: bytes) -> int:
-    """Move one earlier daily hash into packed days, atomically; 1 when it was converted here."""
-    found = where(keys, partition, name)
+def convert(client: Redis, keys: Keys, partition: int, kind: str, name: bytes) -> int:
+    """Move one earlier counter hash into packed counts, atomically; 1 when it was converted here."""
+    found = where(keys, partition, kind, name)
     if found is None:
         return 0
-    tenant_id, scope, month = found
+    tenant_id, scope, when = found
+    target = _KINDS[kind][1]
     with client.pipeline() as pipe:
         while True:
             try:
                 pipe.watch(name)
                 if pipe.type(name) != b"hash":
                     return 0
-                by_day: dict[str, dict[int, int]] = {}
+                adds: dict[str, dict[int, int]] = {}
                 for field, value in pipe.hgetall(name).items():
-                    dd, _, metric = field.decode().partition("|")
-                    if metric not in INDEX:
-                        log.warning("left %s as it is: it counts %r, which this version does not know",
-                                    name.decode(), metric)
+                    nn, _, metric = field.decode().partition("|")
+                    if metric not in INDEX or not (len(nn) == 2 and nn.isdigit()):
+                        log.warning("left %s as it is: its field %r is not one this version knows",
+                                    name.decode(), field.decode())
                         return 0
-                    slots = by_day.setdefault(f"{month}-{dd}", {})
-                    slots[INDEX[metric]] = slots.get(INDEX[metric], 0) + int(value)
+                    key, slot = target(keys, partition, tenant_id, scope, when, nn, INDEX[metric])
+                    slots = adds.setdefault(key, {})
+                    slots[slot] = slots.get(slot, 0) + int(value)
                 pipe.multi()
-                for day, slots in by_day.items():
-                    ops = day_pairs(slots)
+                for key, slots in adds.items():
+                    ops = packed_pairs(slots)
                     args: list[bytes] = []
                     for i in range(0, len(ops), 2):
                         args += [b"INCRBY", b"u32", ops[i], ops[i + 1]]
-                    pipe.execute_command("BITFIELD", keys.daily(partition, tenant_id, scope, day), *args)
+                    pipe.execute_command("BITFIELD", key, *args)
                 pipe.delete(name)
                 pipe.execute()
                 return 1

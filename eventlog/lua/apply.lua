@@ -6,7 +6,7 @@
 -- ARGV[3] = how many entries the batch holds
 -- ARGV[4..] = for each counter key: its kind, a count m, then m pairs of target and increment.
 --   Kind "h": a hash; a target is a field name.
---   Kind "d": a packed day (a string of unsigned 32-bit counts); a target is "#<metric index>".
+--   Kind "p": packed counts (a string of unsigned 32-bit counts); a target is "#<slot>".
 -- Returns 1 when applied, 0 when the checkpoint had moved (another projector got there first:
 -- nothing is written, so a batch never counts twice).
 local checkpoint = KEYS[1]
@@ -16,7 +16,7 @@ local a = 4
 for k = 2, #KEYS do
   local kind, m = ARGV[a], tonumber(ARGV[a + 1])
   a = a + 2
-  if kind == 'd' then
+  if kind == 'p' then
     local call = {'BITFIELD', KEYS[k]}
     for _ = 1, m do
       local n = #call

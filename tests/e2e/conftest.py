@@ -37,11 +37,18 @@ class Service:
         self.proc = subprocess.Popen([str(bin_dir / "honcho"), "start", "-f", "Procfile", "-p", str(self.port)],
                                      cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
-        deadline = time.monotonic() + 30
+        try:
+            self.wait_until_up()
+        except BaseException:
+            self.stop()  # a service that never came up must not outlive the test
+            raise
+
+    def wait_until_up(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
         while True:
             try:
                 if requests.get(f"{self.base}/healthz", timeout=1).ok:
-                    break
+                    return
             except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
                 pass
             assert time.monotonic() < deadline, "the web process did not come up"

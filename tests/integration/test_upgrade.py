@@ -1,4 +1,4 @@
-"""Daily hashes of the earlier layout become packed days: every count once, however often it runs."""
+"""Counter hashes of the earlier layout become packed counts: every count once, however often it runs."""
 
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ from eventlog.event import Event
 from eventlog.keys import Keys
 from eventlog.settings import Settings
 from projections import store
+from projections.metrics import INDEX
 from projections.upgrade import upgrade
 from workers.project import drain
 
 APR_8_NOON_UTC = 1744113600000  # 2025-04-08T12:00:00Z
 
 
-def legacy(client: Redis, keys: Keys, tenant_id: str, scope: str, month: str, fields: dict[str, int]) -> str:
-    """Write a daily hash of the earlier layout ("<DD>|<metric>" -> count); its name."""
+def legacy(client: Redis, keys: Keys, tenant_id: str, scope: str, month: str, fields: dict[str, int],
+           kind: str = "day") -> str:
+    """Write a counter hash of the earlier layout ("<DD>|<metric>" or "<MM>|<metric>" -> count); its name."""
     p = keys.partition(tenant_id)
-    name = f"{keys.tag(p)}:day:{tenant_id}:{scope}:{month}"
+    name = f"{keys.tag(p)}:{kind}:{tenant_id}:{scope}:{month}"
     client.hset(name, mapping=fields)
     return name
 
@@ -32,10 +34,14 @@ def test_earlier_daily_hashes_add_into_packed_days_once(client: Redis, settings:
     drain(client, keys, keys.partition("tu"))
     old = legacy(client, keys, "tu", "all", "2025-04", {"08|sent:email": 4, "30|stars:sms:5": 2, "30|cohort:other": 1})
     scoped = legacy(client, keys, "tu", "loc:a:b", "2025-04", {"01|sent:sms": 7})
+    rollup = legacy(client, keys, "tu", "all", "2025", {"04|sent:email": 4, "12|cohort:other": 1}, kind="month")
 
-    assert upgrade(client, keys) == 2
+    assert upgrade(client, keys) == 3
     assert upgrade(client, keys) == 0  # nothing left to convert: nothing counts twice
-    assert not client.exists(old, scoped)
+    assert not client.exists(old, scoped, rollup)
+    months = store.read_months(client, keys, "tu", "all", "2025-01", "2025-12")
+    assert months["2025-04"][INDEX["sent:email"]] == 5 and months["2025-12"][INDEX["cohort:other"]] == 1
+    assert sum(map(sum, months.values())) == 6
     days = store.read_days(client, keys, "tu", "all", date(2025, 4, 1), date(2025, 4, 30))
     assert days == {"2025-04-08": {"sent:email": 5}, "2025-04-30": {"stars:sms:5": 2, "cohort:other": 1}}
     assert store.read_days(client, keys, "tu", "loc:a:b", date(2025, 4, 1), date(2025, 4, 1)) == {

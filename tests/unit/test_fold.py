@@ -3,7 +3,7 @@
 from eventlog.event import Event
 from eventlog.keys import Keys
 from projections.fold import fold
-from projections.metrics import INDEX
+from projections.metrics import INDEX, month_slot
 
 KEYS = Keys("rs", 16)
 T = "t_a"
@@ -25,16 +25,18 @@ def event(**kw: object) -> Event:
 
 def test_sends_sum_per_local_day_and_lifetime() -> None:
     inc = fold([event(id="1"), event(id="2", channel="sms")], KEYS, lambda _: "Asia/Kolkata")
-    assert inc.days == {KEYS.daily(P, T, "all", "2025-04-09"): at(sent_email=1, sent_sms=1)}
+    assert inc.packed[KEYS.daily(P, T, "all", "2025-04-09")] == at(sent_email=1, sent_sms=1)
     assert inc.hashes[KEYS.lifetime(P, T, "all")] == {"sent:email": 1, "sent:sms": 1}
-    assert inc.hashes[KEYS.months(P, T, "all", "2025")] == {"04|sent:email": 1, "04|sent:sms": 1}
+    april = {month_slot(4, INDEX["sent:email"]): 1, month_slot(4, INDEX["sent:sms"]): 1}
+    assert inc.packed[KEYS.monthly(P, T, "all", "2025")] == april
+    assert len(inc.packed) == 2
 
 
 def test_response_counts_its_star_and_every_context() -> None:
     e = event(type="response", rating=4, location="NYC", campaign="spring")
     inc = fold([e], KEYS, lambda _: "UTC")
     for scope in ("all", "loc:NYC", "cmp:spring"):
-        assert inc.days[KEYS.daily(P, T, scope, "2025-04-08")] == at(responses_email=1, stars_email_4=1)
+        assert inc.packed[KEYS.daily(P, T, scope, "2025-04-08")] == at(responses_email=1, stars_email_4=1)
         assert inc.hashes[KEYS.lifetime(P, T, scope)] == {"responses:email": 1, "stars:email:4": 1}
 
 
@@ -47,8 +49,8 @@ def test_response_counts_back_on_its_send_day() -> None:
     sent_day_ms = APR_8_19H_UTC - 3 * 86_400_000
     inc = fold([event(type="response", rating=5, channel="sms", cohort_sent_at_ms=sent_day_ms)],
                KEYS, lambda _: "UTC")
-    assert inc.days == {KEYS.daily(P, T, "all", "2025-04-08"): at(responses_sms=1, stars_sms_5=1),
-                        KEYS.daily(P, T, "all", "2025-04-05"): at(cohort_sms=1)}
+    assert inc.packed[KEYS.daily(P, T, "all", "2025-04-08")] == at(responses_sms=1, stars_sms_5=1)
+    assert inc.packed[KEYS.daily(P, T, "all", "2025-04-05")] == at(cohort_sms=1)
 
 
 def test_send_after_its_response_carries_the_cohort() -> None:
@@ -58,7 +60,7 @@ def test_send_after_its_response_carries_the_cohort() -> None:
 
 def test_late_event_lands_on_its_own_month() -> None:
     inc = fold([event(occurred_at_ms=APR_8_19H_UTC - 40 * 86_400_000)], KEYS, lambda _: "UTC")
-    assert KEYS.daily(P, T, "all", "2025-02-27") in inc.days
+    assert KEYS.daily(P, T, "all", "2025-02-27") in inc.packed
 
 
 def test_each_tenant_counts_its_projected_events() -> None:

@@ -17,7 +17,7 @@ def test_key_layout() -> None:
     assert k.projected(3) == "rs:{p3}:projected"
     assert k.unbucketable(3) == "rs:{p3}:unbucketable"
     assert k.daily(3, "t", "loc:NYC", "2025-04-08") == "rs:{p3}:daily:t:loc:NYC:2025-04-08"
-    assert k.months(3, "t", "cmp:x", "2025") == "rs:{p3}:month:t:cmp:x:2025"
+    assert k.monthly(3, "t", "cmp:x", "2025") == "rs:{p3}:monthly:t:cmp:x:2025"
     assert k.lifetime(3, "t", "all") == "rs:{p3}:life:t:all"
     assert k.tenant("t") == "rs:{tenants}:tenant:t"
     assert k.tenant_keys("t") == "rs:{tenants}:tenant:t:keys"

@@ -21,7 +21,15 @@ def test_a_packed_day_is_big_endian_u32_per_metric_and_may_be_short() -> None:
     assert list(rows[1]) == [0] * WIDTH
 
 
-def test_a_day_longer_than_a_row_is_refused() -> None:
+def test_a_packed_year_is_twelve_rows() -> None:
+    year = bytearray(12 * ROW_BYTES)
+    at = 4 * metrics.month_slot(3, INDEX["cohort:sms"])
+    year[at:at + 4] = (9).to_bytes(4, "big")
+    rows = metrics.unpack([bytes(year[:at + 4]), None], 12)
+    assert len(rows) == 24 and rows[2][INDEX["cohort:sms"]] == 9 and sum(map(sum, rows)) == 9
+
+
+def test_a_value_longer_than_its_rows_is_refused() -> None:
     with pytest.raises(ValueError):
         metrics.unpack([bytes(ROW_BYTES + 4)])
 

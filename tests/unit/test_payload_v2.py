@@ -88,3 +88,27 @@ def test_csv_columns_are_nested_keys_joined_in_a_stable_order() -> None:
     p = period("2025-04", row_of({"sent:sms": 1, "stars:sms:4": 1}))
     assert tuple(flatten(p)) == COLUMNS
     assert row(p) == list(flatten(p).values())
+
+
+def test_assembled_v2_answer_is_the_json_of_its_objects() -> None:
+    from datetime import date
+
+    import orjson
+
+    from eventlog.tenants import Tenant
+    from projections.metrics import pack
+    from projections.report import Report
+    from web.stats_v2 import json_text
+
+    rng = random.Random(9)
+    rows = [[rng.choice((0, 0, 1, 7, rng.randint(0, 10**6))) for _ in range(48)] for _ in range(40)]
+    rows += rows[:5]  # the same counts again: shaped once, labelled apart
+    labels = [f"2025-W{n:02d}" for n in range(1, len(rows) + 1)]
+    r = Report(date(2025, 1, 1), date(2025, 2, 14), labels, [pack(x) for x in rows],
+               ("2025-01-01/2025-02-14", zero()), ("2024-11-17/2024-12-31", rows[3]))
+    tenant = Tenant("t-1", "Caf\u00e9 \"Zur Post\"", "Europe/Berlin")
+    expected = {"tenant": "t-1", "timezone": "Europe/Berlin", "from": "2025-01-01", "to": "2025-02-14",
+                "granularity": "week", "series": r.series(), "totals": period(*r.totals),
+                "previous": period(*r.previous)}
+    assert json_text(tenant, "week", r) == orjson.dumps(expected)
+    assert [p["sent"]["email"] for p in r.series()] == [x[0] for x in rows]
