@@ -30,25 +30,44 @@ def append(client: Redis, settings: Settings, tenant_id: str, events: Sequence[E
     p = keys.partition(tenant_id)
     if not events:
         return Appended(p, 0, 0, False)
-    key_list = [keys.stream(p), keys.duplicates(p), keys.trigger(p)]
-    args: list[str | int] = [
-        tenant_id,
+    key_list, args = script_arguments(keys, p, settings, tenant_id, events)
+    accepted, duplicates, fire = script(client, "append")(keys=key_list, args=args)
+    return Appended(p, int(accepted), int(duplicates), bool(fire))
+
+
+def script_arguments(keys: Keys, p: int, settings: Settings, tenant_id: str,
+                     events: Sequence[Event]) -> tuple[list[bytes], list[bytes | int]]:
+    """KEYS and ARGV of lua/append.lua for one tenant's events, as the UTF-8 bytes Redis receives.
+
+    An event's keys differ from its neighbours' in their last part only: each kind's head is built
+    once, and the event's id, request id or message id appended to it.
+    """
+    seen = keys.seen(p, tenant_id, "").encode()
+    marks = keys.request(p, tenant_id, "").encode()
+    lookup = keys.message(p, tenant_id, "").encode()
+    key_list = [keys.stream(p).encode(), keys.duplicates(p).encode(), keys.trigger(p).encode()]
+    args: list[bytes | int] = [
+        tenant_id.encode(),
         settings.id_retention_s,
         settings.request_retention_s,
         settings.trigger_ttl_ms,
     ]
+    add_keys, add_args, encode = key_list.extend, args.extend, codec.encode
     for event in events:
         if event.tenant_id != tenant_id:
             raise ValueError("an append holds one tenant's events")
-        marks = keys.request(p, tenant_id, event.request_id)
-        lookup = keys.message(p, tenant_id, event.message_id or "")
-        # statuses that came before the app named this message were marked under the message id
-        early = keys.request(p, tenant_id, event.message_id) if event.message_id else marks
-        key_list += [keys.seen(p, tenant_id, event.id), marks, lookup, early]
-        args += [event.type, event.channel, codec.encode(event),
-                 event.request_id if event.message_id else "", event.occurred_at_ms]
-    accepted, duplicates, fire = script(client, "append")(keys=key_list, args=args)
-    return Appended(p, int(accepted), int(duplicates), bool(fire))
+        request = event.request_id.encode()
+        own = marks + request
+        if event.message_id:
+            # statuses that came before the app named this message were marked under the message id
+            message = event.message_id.encode()
+            add_keys((seen + event.id.encode(), own, lookup + message, marks + message))
+        else:
+            add_keys((seen + event.id.encode(), own, lookup, own))
+            request = b""
+        add_args((event.type.encode(), event.channel.encode(), encode(event).encode(), request,
+                  event.occurred_at_ms))
+    return key_list, args
 
 
 def duplicates(client: Redis, settings: Settings, tenant_id: str) -> int:

@@ -15,6 +15,7 @@ _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})\Z"
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DIGITS = re.compile(r"\d+")
 
 
 class StrictInteger(fields.Integer):
@@ -38,7 +39,7 @@ class Rfc3339(fields.Field):
         text = value.upper()
         head, dot, tail = text.partition(".")
         if dot:  # Python keeps microseconds: cut nanosecond digits, keep the offset
-            digits = re.match(r"\d+", tail).group()  # type: ignore[union-attr]
+            digits = _DIGITS.match(tail).group()  # type: ignore[union-attr]
             text = f"{head}.{digits[:6].ljust(6, '0')}{tail[len(digits):]}"
         try:
             at = datetime.fromisoformat(text)
