@@ -130,10 +130,16 @@ class Sandbox:
             removed += int(self.client.unlink(*found[i:i + 1_000]))  # freed off Redis's main thread
         return removed
 
-    def close(self) -> int:
-        """Remove every key of the run (rq's included) and stop a private server; keys removed."""
+    def clear(self) -> int:
+        """Remove every key of the run (rq's included) and forget its tenants; keys removed."""
         removed = self.delete(f"{self.settings.key_prefix}:*")
         removed += self.delete(f"rq:*{self.settings.queue_name}*")  # in case rq ignored RQ_KEY_PREFIX
+        self.made.clear()
+        return removed
+
+    def close(self) -> int:
+        """Remove every key of the run and stop a private server; keys removed."""
+        removed = self.clear()
         if self.server is not None:
             self.server.kill()
             self.server.wait()

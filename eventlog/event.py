@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 TYPES = ("sent", "delivered", "read", "failed", "impression", "response")
 CHANNELS = ("email", "whatsapp", "sms", "other")
@@ -21,9 +21,9 @@ def epoch_ms(at: datetime) -> int:
 EARLIEST_MS = epoch_ms(EARLIEST)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """A validated event as it is appended to the log.
+class Event(NamedTuple):
+    """A validated event as it is appended to the log (immutable; a tuple, since the projector
+    builds one per entry it reads).
 
     The last three fields are set by the log, not the sender: `implies_delivery` on a `read` that
     arrived before any `delivered` of its request and channel (it counts that delivery once);

@@ -14,7 +14,19 @@ START = "0-0"
 
 def read_after(client: Redis, keys: Keys, partition: int, after: str, count: int) -> list[tuple[str, Event]]:
     """Up to `count` entries strictly after stream id `after`, oldest first, decoded."""
-    rows = client.xrange(keys.stream(partition), min=f"({after}", max="+", count=count)
+    return decode(read_rows(client, keys, partition, after, count))
+
+
+def read_rows(client: Redis, keys: Keys, partition: int, after: str,
+              count: int) -> list[tuple[bytes, dict[bytes, bytes]]]:
+    """Up to `count` entries strictly after stream id `after`, oldest first, as stored."""
+    rows: list[tuple[bytes, dict[bytes, bytes]]] = client.xrange(keys.stream(partition), min=f"({after}", max="+",
+                                                                  count=count)
+    return rows
+
+
+def decode(rows: list[tuple[bytes, dict[bytes, bytes]]]) -> list[tuple[str, Event]]:
+    """Stream entries as (entry id, event)."""
     return [(entry_id.decode(), codec.decode(fields)) for entry_id, fields in rows]
 
 

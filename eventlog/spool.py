@@ -15,7 +15,6 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, fields
 from pathlib import Path
 
 from redis import Redis
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DIR = "var/spool"
 SUFFIX = ".json"
 BAD_SUFFIX = ".bad"
-_FIELDS = frozenset(f.name for f in fields(Event))
+_FIELDS = frozenset(Event._fields)
 
 
 def _sync_directory(directory: Path) -> None:
@@ -48,7 +47,7 @@ def write(directory: Path, event: Event) -> Path:
     fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
-            file.write(json.dumps(asdict(event), separators=(",", ":")).encode())
+            file.write(json.dumps(event._asdict(), separators=(",", ":")).encode())
             file.flush()
             os.fsync(file.fileno())
         os.replace(temp, final)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from redis import Redis
 
 from eventlog import tenants
 from eventlog.keys import Keys
-from eventlog.read import START, read_after
+from eventlog.read import START, decode, read_rows
 from projections import store
-from projections.fold import fold
+from projections.fold import Increments, fold
 
 BATCH = 5_000  # entries per read and per atomic apply: ~10k counter fields, a few ms inside Redis
 
@@ -40,27 +41,59 @@ def zone_lookup(client: Redis, keys: Keys) -> Callable[[str], str]:
     return zone_of
 
 
+Rows = list[tuple[bytes, dict[bytes, bytes]]]  # stream entries as read: id, fields
+
+
 def drain(
     client: Redis, keys: Keys, partition: int, batch: int = BATCH, budget_s: float = 5.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> Drained:
-    """Project batches until the partition is caught up or the time budget is spent."""
+    """Project batches until the partition is caught up or the time budget is spent.
+
+    Redis applies one batch and reads the one after next while this process folds the next one: the
+    apply and the read run on a second connection. A batch is applied only once the previous one is
+    known to have moved the checkpoint; when it has not (another projector got there first), what was
+    read ahead is dropped and reading starts again from the checkpoint, so every batch counts once.
+    """
     done = Drained()
     zone_of = zone_lookup(client, keys)
     deadline = clock() + budget_s
-    at = store.checkpoint(client, keys, partition)
-    while clock() < deadline:
-        entries = read_after(client, keys, partition, at.id or START, batch)
-        if not entries:
-            done.caught_up = True
-            break
-        increments = fold((event for _, event in entries), keys, zone_of)
-        moved = store.apply(client, keys, partition, at, entries[-1][0], len(entries), increments)
-        if moved is None:
-            done.conflicts += 1
+
+    def folded(rows: Rows) -> tuple[Increments, str, int]:
+        entries = decode(rows)
+        return fold((event for _, event in entries), keys, zone_of), entries[-1][0], len(entries)
+
+    def apply_then_read(at: store.Checkpoint, work: tuple[Increments, str, int],
+                        after: str | None) -> tuple[store.Checkpoint | None, Rows | None]:
+        increments, last_id, n = work
+        moved = store.apply(client, keys, partition, at, last_id, n, increments)
+        return moved, read_rows(client, keys, partition, after, batch) if moved and after else None
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"apply-p{partition}") as redis_side:
+        while clock() < deadline:  # (re)start from the checkpoint
             at = store.checkpoint(client, keys, partition)
-            continue
-        at = moved
-        done.batches += 1
-        done.events += len(entries)
+            rows = read_rows(client, keys, partition, at.id or START, batch)
+            if not rows:
+                done.caught_up = True
+                break
+            work = folded(rows)
+            upcoming = read_rows(client, keys, partition, work[1], batch)
+            while True:
+                in_time = clock() < deadline
+                after = upcoming[-1][0].decode() if upcoming and in_time else None
+                job = redis_side.submit(apply_then_read, at, work, after)
+                following = folded(upcoming) if upcoming and in_time else None  # while Redis works
+                moved, ahead = job.result()
+                if moved is None:
+                    done.conflicts += 1
+                    break
+                at = moved
+                done.batches += 1
+                done.events += work[2]
+                if not upcoming:
+                    done.caught_up = True
+                    return done
+                if following is None:  # out of time
+                    return done
+                work, upcoming = following, ahead or []
     return done

@@ -10,15 +10,17 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from redis import Redis
 
 from eventlog.append import append
 from eventlog.event import Event
 from eventlog.keys import Keys
+from eventlog.read import read_after
 from eventlog.settings import Settings
 from projections import store
-from projections.fold import Increments
+from projections.fold import Increments, fold
 from workers.project import drain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +81,29 @@ def test_two_projectors_on_one_partition_never_double_count(client: Redis, setti
     for t in threads:
         t.join()
     assert sum(store.read_lifetime(client, keys, "ta", "all").values()) == len(events)
+
+
+def test_a_projector_that_loses_a_race_drops_what_it_read_ahead(client: Redis, settings: Settings, keys: Keys,
+                                                               monkeypatch: Any) -> None:
+    events = sends("ta", 1_000, random.Random(5))
+    append(client, settings, "ta", events)
+    p = keys.partition("ta")
+    real, calls = store.apply, []
+
+    def contested(*args: Any) -> store.Checkpoint | None:
+        calls.append(args[3])
+        if len(calls) == 3:  # another projector applies the next batch first
+            rival = store.checkpoint(client, keys, p)
+            entries = read_after(client, keys, p, rival.id, 100)
+            assert real(client, keys, p, rival, entries[-1][0], len(entries),
+                        fold((e for _, e in entries), keys, lambda _: "UTC"))
+        return real(*args)
+
+    monkeypatch.setattr(store, "apply", contested)
+    done = drain(client, keys, p, 100)
+    assert done.caught_up and done.conflicts == 1 and done.events == len(events) - 100
+    assert sum(store.read_lifetime(client, keys, "ta", "all").values()) == len(events)
+    assert store.checkpoint(client, keys, p).n == len(events)
 
 
 def test_stale_checkpoint_writes_nothing(client: Redis, settings: Settings, keys: Keys) -> None:
