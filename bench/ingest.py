@@ -16,6 +16,7 @@ from bench.result import Result, per_s, ratio
 from bench.sandbox import Sandbox
 from eventlog import codec
 from eventlog.append import append
+from eventlog.client import connect
 from eventlog.event import Event
 from eventlog.settings import Settings
 
@@ -54,8 +55,9 @@ def _xadd(url: str, stream: str, payloads: list[str], tag: str, start: float, se
 
 def _append(url: str, settings: Settings, tenant_id: str, items: list[dict[str, object]], tag: str,
             start: float, seconds: float) -> tuple[int, float]:
-    """One baseline process: the same batch through eventlog's append (the dedup Lua call), no HTTP."""
-    client, n = Redis.from_url(url), 0
+    """One baseline process: the same batch through eventlog's append (the dedup Lua call), no HTTP,
+    on the same kind of client as the web process."""
+    client, n = connect(url), 0
     time.sleep(max(0.0, start - time.time()))
     began = time.time()
     while time.time() < began + seconds:

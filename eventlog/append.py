@@ -58,12 +58,12 @@ def script_arguments(keys: Keys, p: int, settings: Settings, tenant_id: str,
             raise ValueError("an append holds one tenant's events")
         request = event.request_id.encode()
         own = marks + request
-        if event.message_id:
+        if event.message_id and request:  # the script reads two more keys exactly when request is not ""
             # statuses that came before the app named this message were marked under the message id
             message = event.message_id.encode()
             add_keys((seen + event.id.encode(), own, lookup + message, marks + message))
         else:
-            add_keys((seen + event.id.encode(), own, lookup, own))
+            add_keys((seen + event.id.encode(), own))
             request = b""
         add_args((event.type.encode(), event.channel.encode(), encode(event).encode(), request,
                   event.occurred_at_ms))

@@ -17,6 +17,7 @@ import pytest
 from redis import Redis
 from rq import Queue
 
+from eventlog.client import connect
 from eventlog.keys import Keys
 from eventlog.settings import Settings
 from web import create_app
@@ -121,7 +122,7 @@ def keys(settings: Settings) -> Keys:
 
 @pytest.fixture
 def client(redis_url: str) -> Redis:
-    return Redis.from_url(redis_url)
+    return connect(redis_url)  # the client the processes use
 
 
 class Clock:

@@ -11,6 +11,7 @@ from flask import Flask
 from redis import Redis
 from rq import Queue
 
+from eventlog.client import connect
 from eventlog.keys import Keys
 from eventlog.settings import Settings, require_hiredis
 from web import admin, cli, dashboard, errors, events, health, links, openapi, providers, stats, stats_v2, webhooks
@@ -45,9 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json = OrjsonProvider(app)
     settings: Settings = app.config.get("SETTINGS") or Settings.from_env()
-    client: Redis = app.config.get("REDIS") or Redis.from_url(settings.redis_url, **CLIENT_TIMEOUTS)
+    client: Redis = app.config.get("REDIS") or connect(settings.redis_url, **CLIENT_TIMEOUTS)
     same = settings.queue_redis_url == settings.redis_url
-    queue_client = client if same else Redis.from_url(settings.queue_redis_url, **CLIENT_TIMEOUTS)
+    queue_client = client if same else connect(settings.queue_redis_url, **CLIENT_TIMEOUTS)
     clock: Callable[[], datetime] = app.config.get("CLOCK") or utc_now
     app.extensions.update(
         settings=settings,

@@ -7,6 +7,7 @@ from functools import cache
 from redis import Redis
 from rq import get_current_job
 
+from eventlog.client import connect
 from eventlog.keys import Keys
 from eventlog.settings import Settings, require_hiredis
 
@@ -27,7 +28,7 @@ def keys() -> Keys:
 @cache
 def _own_client(url: str) -> Redis:
     # a Redis that drops packets must fail a step within seconds, not hang the loop
-    return Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=5.0)
+    return connect(url, socket_connect_timeout=2.0, socket_timeout=5.0)
 
 
 def data_client() -> Redis:

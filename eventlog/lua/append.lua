@@ -2,15 +2,15 @@
 -- KEYS[1] = the partition's stream
 -- KEYS[2] = the partition's duplicates hash (tenant id -> count)
 -- KEYS[3] = the partition's projector trigger flag
--- KEYS[4i], KEYS[4i + 1], KEYS[4i + 2], KEYS[4i + 3] (i = 1..n) = event i's id marker, its request's
---   marks hash, the lookup key of its message id, and the marks hash kept under that message id
---   (the last two: any key of the partition when the event has no message id)
+-- KEYS[4..] = per event, in order: its id marker and its request's marks hash; then, only for an
+--   event that carries a message id, the lookup key of that message id and the marks hash kept
+--   under it
 -- ARGV[1] = tenant id
 -- ARGV[2] = id marker lifetime in seconds
 -- ARGV[3] = request marks and message lookup lifetime in seconds
 -- ARGV[4] = trigger flag lifetime in milliseconds
--- ARGV[5i .. 5i + 4] = event i's type, channel, encoded payload, request id when it carries a
---   message id (else ""), occurred-at epoch milliseconds
+-- ARGV[5i .. 5i + 4] (i = 1..n) = event i's type, channel, encoded payload, request id when it
+--   carries a message id (else ""), occurred-at epoch milliseconds
 -- Returns {accepted, duplicates, trigger}: trigger is 1 when the caller should enqueue a projector.
 --
 -- An event is a duplicate when its id was used before (an id stays used even when its event was a
@@ -25,7 +25,7 @@
 local stream, dups, trigger = KEYS[1], KEYS[2], KEYS[3]
 local tenant = ARGV[1]
 local id_ttl, req_ttl, trigger_ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local n = (#KEYS - 3) / 4
+local n = (#ARGV - 4) / 5
 local accepted, duplicates = 0, 0
 
 local function is_new(marks, kind, channel)
@@ -61,10 +61,17 @@ local function carry_over(from, marks)
   for j = 1, #flat, 2 do redis.call('HSETNX', marks, flat[j], flat[j + 1]) end
 end
 
+local k = 4
 for i = 1, n do
-  local marker, marks, lookup, early = KEYS[4 * i], KEYS[4 * i + 1], KEYS[4 * i + 2], KEYS[4 * i + 3]
   local a = 5 * i
   local kind, channel, payload, request, at = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local marker, marks, lookup, early = KEYS[k], KEYS[k + 1], nil, nil
+  if request ~= '' then
+    lookup, early = KEYS[k + 2], KEYS[k + 3]
+    k = k + 4
+  else
+    k = k + 2
+  end
   local fresh, implied = false, false
   if redis.call('SET', marker, 1, 'NX', 'EX', id_ttl) then
     if request ~= '' then

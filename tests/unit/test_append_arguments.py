@@ -27,9 +27,9 @@ def contract(tenant_id: str, events: list[Event]) -> tuple[list[Any], list[Any]]
     keys: list[Any] = [KEYS.stream(p), KEYS.duplicates(p), KEYS.trigger(p)]
     args: list[Any] = [tenant_id, SETTINGS.id_retention_s, SETTINGS.request_retention_s, SETTINGS.trigger_ttl_ms]
     for e in events:
-        marks = KEYS.request(p, tenant_id, e.request_id)
-        early = KEYS.request(p, tenant_id, e.message_id) if e.message_id else marks
-        keys += [KEYS.seen(p, tenant_id, e.id), marks, KEYS.message(p, tenant_id, e.message_id or ""), early]
+        keys += [KEYS.seen(p, tenant_id, e.id), KEYS.request(p, tenant_id, e.request_id)]
+        if e.message_id and e.request_id:
+            keys += [KEYS.message(p, tenant_id, e.message_id), KEYS.request(p, tenant_id, e.message_id)]
         args += [e.type, e.channel, codec.encode(e), e.request_id if e.message_id else "", e.occurred_at_ms]
     return keys, args
 
@@ -58,3 +58,9 @@ def test_an_append_holds_one_tenants_events() -> None:
     mine = Event("acme", "e1", "sent", "sms", "r1", 1_744_138_800_000)
     with pytest.raises(ValueError):
         script_arguments(KEYS, KEYS.partition("acme"), SETTINGS, "acme", [mine, Event("demo", "e2", "sent", "sms", "r2", 1)])
+
+
+def test_a_message_id_without_a_request_id_adds_no_keys() -> None:
+    event = Event("acme", "e1", "delivered", "sms", "", 1_744_138_800_000, message_id="m1")
+    keys, args = script_arguments(KEYS, KEYS.partition("acme"), SETTINGS, "acme", [event])
+    assert len(keys) == 3 + 2 and args[4 + 3] == b""
