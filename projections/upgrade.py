@@ -36,14 +36,23 @@ _KINDS: dict[str, tuple[re.Pattern[str], _Target]] = {
 def upgrade(client: Redis, keys: Keys) -> int:
     """Convert every counter hash of the earlier layout; how many were converted."""
     converted = 0
-    for p in range(keys.partitions):
-        for kind in _KINDS:
-            pattern = f"{escaped(keys.tag(p))}:{kind}:*"
-            for name in client.scan_iter(match=pattern, count=1_000):
+    for kind in _KINDS:  # one pass over the keyspace per kind, filtered by Redis
+        for name in client.scan_iter(match=f"{escaped(keys.prefix)}:{{p*}}:{kind}:*", count=1_000):
+            p = partition_of_key(keys, name)
+            if p is not None:
                 converted += convert(client, keys, p, kind, name)
     if converted:
         log.info("converted %d counter hashes of the earlier layout into packed counts", converted)
     return converted
+
+
+def partition_of_key(keys: Keys, name: bytes) -> int | None:
+    """The partition whose hash tag a key name carries; None for a name of no partition."""
+    head = f"{keys.prefix}:{{p".encode()
+    number, close, _ = name[len(head):].partition(b"}")
+    if not name.startswith(head) or not close or not number.isdigit() or int(number) >= keys.partitions:
+        return None
+    return int(number)
 
 
 def escaped(text: str) -> str:

@@ -28,32 +28,37 @@ local id_ttl, req_ttl, trigger_ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonum
 local n = (#ARGV - 4) / 5
 local accepted, duplicates = 0, 0
 
+local function has(marks, mark, channel)
+  return redis.call('HEXISTS', marks, mark .. ':' .. channel) == 1
+end
+
 local function is_new(marks, kind, channel)
   if kind == 'response' then return redis.call('HSETNX', marks, 'response', channel) == 1, false end
-  local function has(k) return redis.call('HEXISTS', marks, k .. ':' .. channel) == 1 end
-  if kind == 'delivered' and (has('read') or has('failed')) then return false, false end
-  if kind == 'failed' and (has('delivered') or has('read')) then return false, false end
+  if kind == 'delivered' and (has(marks, 'read', channel) or has(marks, 'failed', channel)) then
+    return false, false
+  end
+  if kind == 'failed' and (has(marks, 'delivered', channel) or has(marks, 'read', channel)) then
+    return false, false
+  end
   if redis.call('HSETNX', marks, kind .. ':' .. channel, 1) == 0 then return false, false end
-  if kind == 'read' and not has('delivered') and not has('failed') then
+  if kind == 'read' and not has(marks, 'delivered', channel) and not has(marks, 'failed', channel) then
     redis.call('HSET', marks, 'delivered:' .. channel, 1)
     return true, true
   end
   return true, false
 end
 
-local function extras(marks, kind, at)
-  local fields = {}
+-- The cohort field an entry carries, as (field, value), or nothing.
+local function cohort(marks, kind, at)
   if kind == 'sent' then
-    if not redis.call('HGET', marks, 'first_sent') then redis.call('HSET', marks, 'first_sent', at) end
+    redis.call('HSETNX', marks, 'first_sent', at)
     local answered = redis.call('HGET', marks, 'response')
-    if answered and redis.call('HSETNX', marks, 'cohort', 1) == 1 then
-      fields = {'cr', answered}
-    end
+    if answered and redis.call('HSETNX', marks, 'cohort', 1) == 1 then return 'cr', answered end
   elseif kind == 'response' then
     local first = redis.call('HGET', marks, 'first_sent')
-    if first and redis.call('HSETNX', marks, 'cohort', 1) == 1 then fields = {'s', first} end
+    if first and redis.call('HSETNX', marks, 'cohort', 1) == 1 then return 's', first end
   end
-  return fields
+  return nil, nil
 end
 
 local function carry_over(from, marks)
@@ -82,10 +87,16 @@ for i = 1, n do
     redis.call('EXPIRE', marks, req_ttl)
   end
   if fresh then
-    local entry = {'XADD', stream, '*', 'e', payload}
-    if implied then table.insert(entry, 'x'); table.insert(entry, 'd') end
-    for _, v in ipairs(extras(marks, kind, at)) do table.insert(entry, v) end
-    redis.call(unpack(entry))
+    local field, value = cohort(marks, kind, at)
+    if implied and field then
+      redis.call('XADD', stream, '*', 'e', payload, 'x', 'd', field, value)
+    elseif implied then
+      redis.call('XADD', stream, '*', 'e', payload, 'x', 'd')
+    elseif field then
+      redis.call('XADD', stream, '*', 'e', payload, field, value)
+    else
+      redis.call('XADD', stream, '*', 'e', payload)
+    end
     accepted = accepted + 1
   else
     duplicates = duplicates + 1
