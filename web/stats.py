@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
 from projections import payload, store
@@ -39,6 +39,13 @@ def series(tenant_id: str, where: str, first: date, last: date) -> list[dict[str
     return [payload.v1_day(d.isoformat(), r) for d, r in zip(days(first, last), rows, strict=True)]
 
 
+def series_json(tenant_id: str, where: str, first: date, last: date) -> Response:
+    """The v1 objects of every day in [first, last], zero-filled, as a JSON response."""
+    dates = [d.isoformat() for d in days(first, last)]
+    rows = store.read_dates(redis_client(), keys(), tenant_id, where, dates)
+    return Response(payload.v1_days_json(dates, rows), mimetype="application/json")
+
+
 @bp.get("/v1/stats/daily")
 def daily() -> ResponseReturnValue:
     """One v1 object per local day of [from, to], ascending."""
@@ -50,7 +57,7 @@ def daily() -> ResponseReturnValue:
     if (last - first).days + 1 > MAX_DAYS:
         raise ApiError(422, "validation_failed", f"at most {MAX_DAYS} days per request",
                        {"to": [f"The range spans more than {MAX_DAYS} days."]})
-    return answer(tenant.id, q, lambda: jsonify(series(tenant.id, scope(q), first, last)))
+    return answer(tenant.id, q, lambda: series_json(tenant.id, scope(q), first, last))
 
 
 @bp.get("/v1/stats/daily/<day>")

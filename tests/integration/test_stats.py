@@ -96,8 +96,8 @@ def test_repeated_range_is_answered_from_cache_until_the_tenant_has_new_data(
     _, h = make_tenant()
     other_id, other = make_tenant()
     reads: list[str] = []
-    real = store.read_rows
-    monkeypatch.setattr(store, "read_rows", lambda *a, **kw: reads.append(a[2]) or real(*a, **kw))
+    real = store.read_dates
+    monkeypatch.setattr(store, "read_dates", lambda *a, **kw: reads.append(a[2]) or real(*a, **kw))
     url = "/v1/stats/daily?from=2025-04-01&to=2025-04-30"
     post(http, h, {"id": "1", "type": "sent", "channel": "sms", "request_id": "a", "occurred_at": "2025-04-02T10:00:00Z"})
     project_all(client, keys)

@@ -27,3 +27,23 @@ def test_average_rating_is_a_mean_of_all_ratings_rounded_half_up() -> None:
     assert average_rating(row(counts)) == 2.03
     assert average_rating(row({"stars:email:5": 1, "stars:whatsapp:4": 2})) == 4.33
     assert average_rating(zero()) is None
+
+
+def test_days_as_json_text_are_the_json_of_their_objects() -> None:
+    import random
+
+    import orjson
+
+    from projections.metrics import INDEX, WIDTH
+    from projections.payload import v1_days_json
+
+    rng = random.Random(4)
+    rows = [[rng.choice((0, 0, 1, 3, rng.randint(0, 2**32 - 1))) for _ in range(WIDTH)] for _ in range(300)]
+    for n in range(1, 402):  # every average a day can have: one rating of each star and n - 1 fives
+        one = zero()
+        one[INDEX["stars:sms:1"]], one[INDEX["stars:email:5"]] = 1, n - 1
+        rows.append(one)
+    rows.append(zero())
+    dates = [f"2025-01-{i % 28 + 1:02d}" for i in range(len(rows))]
+    assert v1_days_json(dates, rows) == orjson.dumps([v1_day(d, r) for d, r in zip(dates, rows, strict=True)])
+    assert v1_days_json([], []) == b"[]"
