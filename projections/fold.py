@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from eventlog.event import Event
+from eventlog.event import CHANNELS, Event
 from eventlog.keys import Keys
 from projections.calendar import local_day
-from projections.metrics import INDEX, month_slot
+from projections.metrics import INDEX, METRICS, STARS, month_slot
 
 K = TypeVar("K", str, int)
 
@@ -41,18 +41,25 @@ COUNTER_OF_TYPE = {
 }
 
 
-def metrics(event: Event) -> list[tuple[int, str]]:
-    """What one event adds 1 to: (the instant whose local day it counts on, metric name)."""
+# metric positions by what names them (built once: this runs for every event projected)
+_COUNTED = {(kind, ch): INDEX[f"{counter}:{ch}"] for kind, counter in COUNTER_OF_TYPE.items() for ch in CHANNELS}
+_DELIVERED = {ch: INDEX[f"delivered:{ch}"] for ch in CHANNELS}
+_STARRED = {(ch, star): INDEX[f"stars:{ch}:{star}"] for ch in CHANNELS for star in STARS}
+_COHORT = {ch: INDEX[f"cohort:{ch}"] for ch in CHANNELS}
+
+
+def metrics(event: Event) -> list[tuple[int, int]]:
+    """What one event adds 1 to: (the instant whose local day it counts on, metric index)."""
     at, ch = event.occurred_at_ms, event.channel
-    found = [(at, f"{COUNTER_OF_TYPE[event.type]}:{ch}")]
+    found = [(at, _COUNTED[event.type, ch])]
     if event.implies_delivery:
-        found.append((at, f"delivered:{ch}"))
+        found.append((at, _DELIVERED[ch]))
     if event.rating is not None:
-        found.append((at, f"stars:{ch}:{event.rating}"))
+        found.append((at, _STARRED[ch, event.rating]))
     if event.cohort_sent_at_ms is not None:
-        found.append((event.cohort_sent_at_ms, f"cohort:{ch}"))
+        found.append((event.cohort_sent_at_ms, _COHORT[ch]))
     if event.cohort_channel is not None:
-        found.append((at, f"cohort:{event.cohort_channel}"))
+        found.append((at, _COHORT[event.cohort_channel]))
     return found
 
 
@@ -70,14 +77,14 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
     """Sum a batch of events into {counter hash key: {field: increment}}."""
     # The projector's hot path. Count (local day, metric) per tenant and scope first: key and field
     # names are then built once per distinct count, not once per event and scope.
-    tally: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    tally: dict[tuple[str, str], dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
     per_tenant: dict[str, int] = defaultdict(int)
     stray: dict[str, int] = defaultdict(int)
     for event in events:
         per_tenant[event.tenant_id] += 1
         zone = zone_of(event.tenant_id)
         try:
-            found = [(local_day(at, zone), name) for at, name in metrics(event)]
+            found = [(local_day(at, zone), i) for at, i in metrics(event)]
         except (ValueError, OverflowError):  # no local day (an instant out of range): counted aside,
             stray[event.tenant_id] += 1      # so one bad entry never stops its partition
             continue
@@ -93,7 +100,7 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
     return out
 
 
-def spread(tally: dict[tuple[str, str], dict[tuple[str, str], int]], keys: Keys) -> Increments:
+def spread(tally: dict[tuple[str, str], dict[tuple[str, int], int]], keys: Keys) -> Increments:
     """Each tenant and scope's (day, metric) counts added to its day, its month and the lifetime."""
     out = Increments()
     for (tid, scope), counts in tally.items():
@@ -101,15 +108,15 @@ def spread(tally: dict[tuple[str, str], dict[tuple[str, str], int]], keys: Keys)
         lifetime = out.hashes.setdefault(keys.lifetime(p, tid, scope), {})
         of_day: dict[str, dict[int, int]] = {}
         of_year: dict[str, dict[int, int]] = {}
-        for (day, name), n in counts.items():
-            year, i = day[:4], INDEX[name]
+        for (day, i), n in counts.items():
+            year = day[:4]
             if day not in of_day:
                 of_day[day] = out.packed.setdefault(keys.daily(p, tid, scope, day), {})
             if year not in of_year:
                 of_year[year] = out.packed.setdefault(keys.monthly(p, tid, scope, year), {})
             add(of_day[day], i, n)
             add(of_year[year], month_slot(int(day[5:7]), i), n)
-            add(lifetime, name, n)
+            add(lifetime, METRICS[i], n)
     return out
 
 
