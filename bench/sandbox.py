@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 from redis import Redis
 
 from eventlog import tenants
+from eventlog.client import connect
 from eventlog.keys import Keys
 from eventlog.settings import Settings
 
@@ -92,7 +93,7 @@ class Sandbox:
             url, server = private_server()
         prefix = "bench" + secrets.token_hex(4)
         settings = Settings(redis_url=url, queue_redis_url=url, key_prefix=prefix)
-        return cls(settings, Redis.from_url(url), server)
+        return cls(settings, connect(url), server)  # the client the processes use
 
     @property
     def keys(self) -> Keys:
