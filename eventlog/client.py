@@ -37,6 +37,17 @@ class Packer:
         return list(self.fallback.pack(*args))
 
 
+class Client(Redis):
+    """redis.Redis whose from_url packs commands with Packer: what `rq worker-pool
+    --connection-class` builds, so the projectors' connections pack as the web's do."""
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Client:
+        kwargs.setdefault("command_packer", Packer())
+        client: Client = super().from_url(url, **kwargs)
+        return client
+
+
 def connect(url: str, **options: Any) -> Redis:
     """A client of the Redis at url (redis://, rediss:// or unix://) with the fast packer."""
-    return Redis.from_url(url, command_packer=Packer(), **options)
+    return Client.from_url(url, **options)
