@@ -29,6 +29,16 @@ def encode(event: Event) -> str:
     return orjson.dumps(body).decode()
 
 
+def decode_flat(flat: list[bytes]) -> Event:
+    """Decode one stream entry's fields as Redis lists them (field, value, ...) into an Event."""
+    if len(flat) == 2 and flat[0] == b"e":  # the sender's part alone: most entries
+        b = orjson.loads(flat[1])
+        get = b.get
+        return Event(b["t"], b["i"], b["k"], b["c"], b["r"], b["at"], get("rt"), get("loc"), get("cmp"), get("m"))
+    it = iter(flat)
+    return decode(dict(zip(it, it, strict=True)))
+
+
 def decode(fields: dict[bytes, bytes]) -> Event:
     """Decode one stream entry's fields back into an Event."""
     # Positional arguments and one dict lookup per optional field: this runs for every entry projected.

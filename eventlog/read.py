@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from redis import Redis
 from redis.exceptions import ResponseError
 
@@ -17,17 +19,32 @@ def read_after(client: Redis, keys: Keys, partition: int, after: str, count: int
     return decode(read_rows(client, keys, partition, after, count))
 
 
-def read_rows(client: Redis, keys: Keys, partition: int, after: str,
-              count: int) -> list[tuple[bytes, dict[bytes, bytes]]]:
-    """Up to `count` entries strictly after stream id `after`, oldest first, as stored."""
-    rows: list[tuple[bytes, dict[bytes, bytes]]] = client.xrange(keys.stream(partition), min=f"({after}", max="+",
-                                                                  count=count)
+Rows = list[list[Any]]  # stream entries as Redis sends them: [entry id, [field, value, ...]]
+
+
+def read_rows(client: Redis, keys: Keys, partition: int, after: str, count: int) -> Rows:
+    """Up to `count` entries strictly after stream id `after`, oldest first, as Redis sends them.
+
+    The projector's read: the reply is taken as it is, past redis-py's parsing, which builds a
+    tuple and a dictionary per entry (a third of the read's time for 5,000 entries).
+    """
+    pool = client.connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_command("XRANGE", keys.stream(partition), f"({after}", "+", "COUNT", count)
+        rows: Rows = connection.read_response()
+    except BaseException:
+        connection.disconnect()  # whatever was left unread must not reach the next command
+        raise
+    finally:
+        pool.release(connection)
     return rows
 
 
-def decode(rows: list[tuple[bytes, dict[bytes, bytes]]]) -> list[tuple[str, Event]]:
+def decode(rows: Rows) -> list[tuple[str, Event]]:
     """Stream entries as (entry id, event)."""
-    return [(entry_id.decode(), codec.decode(fields)) for entry_id, fields in rows]
+    decode_entry = codec.decode_flat
+    return [(entry_id.decode(), decode_entry(fields)) for entry_id, fields in rows]
 
 
 def appended(client: Redis, keys: Keys) -> list[int]:

@@ -11,7 +11,7 @@ from redis import Redis
 
 from eventlog import tenants
 from eventlog.keys import Keys
-from eventlog.read import START, decode, read_rows
+from eventlog.read import START, Rows, decode, read_rows
 from projections import store
 from projections.fold import Increments, fold
 
@@ -39,9 +39,6 @@ def zone_lookup(client: Redis, keys: Keys) -> Callable[[str], str]:
         return known[tenant_id]
 
     return zone_of
-
-
-Rows = list[tuple[bytes, dict[bytes, bytes]]]  # stream entries as read: id, fields
 
 
 def drain(

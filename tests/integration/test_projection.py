@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from redis import Redis
 
 from eventlog.append import append
@@ -116,3 +117,25 @@ def test_stale_checkpoint_writes_nothing(client: Redis, settings: Settings, keys
     again = store.apply(client, keys, p, store.Checkpoint(), "9-9", 3, stale)
     assert again is None
     assert store.read_lifetime(client, keys, "ta", "all") == before
+
+
+def test_the_projectors_read_gives_back_every_field_and_survives_a_refused_read(
+        client: Redis, settings: Settings, keys: Keys) -> None:
+    from redis.exceptions import ResponseError
+
+    from eventlog.read import START
+
+    sent = Event("ta", "e1", "sent", "sms", "r1", BASE, location="NYC")
+    answered = Event("ta", "e2", "response", "sms", "r1", BASE + DAY_MS, rating=4)
+    read = Event("ta", "e3", "read", "email", "r2", BASE)
+    append(client, settings, "ta", [sent, answered, read])
+    p = keys.partition("ta")
+    got = [event for _, event in read_after(client, keys, p, START, 10)]
+    assert got == [sent, answered._replace(cohort_sent_at_ms=BASE), read._replace(implies_delivery=True)]
+
+    other = (p + 1) % keys.partitions
+    client.set(keys.stream(other), "not a stream")
+    for _ in range(3):  # a refused read leaves no reply behind for the next command on its connection
+        with pytest.raises(ResponseError):
+            read_after(client, keys, other, START, 10)
+        assert client.ping() and len(read_after(client, keys, p, START, 10)) == 3
