@@ -60,14 +60,6 @@ def total(rows: Iterable[Row]) -> list[int]:
     return [sum(c) for c in columns] if columns else zero()
 
 
-def pack(row: Row) -> bytes:
-    """A row as stored: big-endian unsigned 32-bit counts."""
-    packed = array(_TYPECODE, row)
-    if sys.byteorder == "little":
-        packed.byteswap()
-    return packed.tobytes()
-
-
 def whole(stored: Sequence[bytes | None]) -> list[bytes]:
     """Stored days as full rows of bytes (None or a short value: the missing counts are zero)."""
     out = [ZERO_ROW if v is None else v if len(v) == ROW_BYTES else v.ljust(ROW_BYTES, b"\0") for v in stored]

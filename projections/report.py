@@ -11,38 +11,47 @@ from redis import Redis
 from eventlog.keys import Keys
 from projections import store
 from projections.calendar import days
-from projections.metrics import Row, pack, total, unpack, zero
+from projections.metrics import Row, total, unpack, zero
 from projections.payload_v2 import period
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
 _DAY = timedelta(days=1)
+Counts = bytes | tuple[int, ...]  # a period's counts: a stored day as it is, or a sum
+
+
+def row_of(counts: Counts) -> Row:
+    """The row of a period's counts."""
+    return unpack([counts])[0] if isinstance(counts, bytes) else counts
 
 
 @dataclass(frozen=True)
 class Report:
-    """A widened range, the counts of each of its periods (packed rows: see projections.metrics), its
-    totals and the previous range's totals."""
+    """A widened range, the counts of each of its periods, its totals and the previous range's totals.
+
+    A day's counts stay as stored (a packed row: see projections.metrics); a week's or a month's are
+    a tuple of counts. Either is hashable, so equal counts can share their shaped answer.
+    """
 
     first: date
     last: date
     labels: list[str]
-    packed: list[bytes]
+    counts: list[Counts]
     totals: tuple[str, Row]
     previous: tuple[str, Row]
 
     def series(self) -> list[dict[str, Any]]:
         """The period objects of the series."""
-        return [period(label, row) for label, row in zip(self.labels, unpack(self.packed), strict=True)]
+        return [period(label, row_of(c)) for label, c in zip(self.labels, self.counts, strict=True)]
 
 
 def per_period(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period],
-               granularity: str) -> list[bytes]:
-    """The counts of every period, packed: months from the rollup, weeks from days."""
+               granularity: str) -> list[Counts]:
+    """The counts of every week or month: months from the rollup, weeks from days."""
     first, last = buckets[0].first, buckets[-1].last
     if granularity == "month":
         months = store.read_months(client, keys, tenant_id, scope, first.isoformat()[:7], last.isoformat()[:7])
-        return [pack(months.get(b.label) or zero()) for b in buckets]
-    return [pack(row) for row in store.read_periods(client, keys, tenant_id, scope, buckets)]
+        return [tuple(months.get(b.label) or zero()) for b in buckets]
+    return [tuple(row) for row in store.read_periods(client, keys, tenant_id, scope, buckets)]
 
 
 def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> Row:
@@ -61,9 +70,10 @@ def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, las
 def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date,
            granularity: str) -> Report:
     """The report of a widened range [first, last] at a granularity."""
+    counts: list[Counts]
     if granularity == "day":  # a day's label is its date: no period objects for up to 5 years of days
         labels = [d.isoformat() for d in days(first, last)]
-        counts = store.read_packed(client, keys, tenant_id, scope, labels)
+        counts = list(store.read_packed(client, keys, tenant_id, scope, labels))
     else:
         buckets = periods(first, last, granularity)
         labels, counts = [b.label for b in buckets], per_period(client, keys, tenant_id, scope, buckets, granularity)

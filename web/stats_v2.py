@@ -16,10 +16,10 @@ from marshmallow import fields, validate
 
 from eventlog.tenants import Tenant
 from projections import store
-from projections.metrics import from_counts, unpack
+from projections.metrics import from_counts
 from projections.payload_v2 import COLUMNS, period, row
 from projections.periods import GRANULARITIES, widen, within_years
-from projections.report import Report, report
+from projections.report import Counts, Report, report, row_of
 from web import auth
 from web.body import query
 from web.cache import answer
@@ -89,9 +89,9 @@ _PLAIN = re.compile(r"[0-9A-Za-z/-]*")  # what period labels are made of: JSON s
 
 
 @lru_cache(maxsize=PERIOD_MEMO)
-def period_body(packed: bytes) -> bytes:
-    """The JSON text of a period object from its packed counts, without its opening brace and label."""
-    text = orjson.dumps(period("", unpack([packed])[0]))
+def period_body(counts: Counts) -> bytes:
+    """The JSON text of a period object from its counts, without its opening brace and label."""
+    text = orjson.dumps(period("", row_of(counts)))
     if not text.startswith(_LABEL_HEAD):
         raise AssertionError("a period object must begin with its label")
     return text[len(_LABEL_HEAD):]
@@ -104,8 +104,8 @@ def json_text(tenant: Tenant, granularity: str, r: Report) -> bytes:
     if not _PLAIN.fullmatch("".join(r.labels)):
         raise ValueError("a period label needs escaping")
     parts = [head[:-1], b',"series":[']
-    for label, packed in zip(r.labels, r.packed, strict=True):
-        parts += (b'{"period":"', label.encode(), b'",', period_body(packed), b",")
+    for label, counts in zip(r.labels, r.counts, strict=True):
+        parts += (b'{"period":"', label.encode(), b'",', period_body(counts), b",")
     if r.labels:
         parts.pop()  # no comma after the last period
     parts += (b'],"totals":', orjson.dumps(period(*r.totals)), b',"previous":', orjson.dumps(period(*r.previous)),
