@@ -32,23 +32,26 @@ def encode(event: Event) -> str:
 def decode_flat(flat: list[bytes]) -> Event:
     """Decode one stream entry's fields as Redis lists them (field, value, ...) into an Event."""
     if len(flat) == 2 and flat[0] == b"e":  # the sender's part alone: most entries
-        b = orjson.loads(flat[1])
-        get = b.get
-        return Event(b["t"], b["i"], b["k"], b["c"], b["r"], b["at"], get("rt"), get("loc"), get("cmp"), get("m"))
+        return event_of(flat[1])
     it = iter(flat)
     return decode(dict(zip(it, it, strict=True)))
 
 
 def decode(fields: dict[bytes, bytes]) -> Event:
     """Decode one stream entry's fields back into an Event."""
+    return event_of(fields[b"e"], fields.get(b"x"), fields.get(b"s"), fields.get(b"cr"))
+
+
+def event_of(sender: bytes, implied: bytes | None = None, sent_at: bytes | None = None,
+             channel: bytes | None = None) -> Event:
+    """An Event from the sender's part (field e) and the log's annotations (fields x, s, cr)."""
     # Positional arguments and one dict lookup per optional field: this runs for every entry projected.
-    body = orjson.loads(fields[b"e"])
+    body = orjson.loads(sender)
     get = body.get
-    sent_at, channel = fields.get(b"s"), fields.get(b"cr")
     return Event(
         body["t"], body["i"], body["k"], body["c"], body["r"], body["at"],
         get("rt"), get("loc"), get("cmp"), get("m"),
-        fields.get(b"x") == b"d",
+        implied == b"d",
         None if sent_at is None else int(sent_at),
         None if channel is None else channel.decode(),
     )

@@ -29,7 +29,6 @@ Row = Sequence[int]  # one count per metric, in METRICS order
 # A stored day: WIDTH unsigned 32-bit big-endian counts (Redis BITFIELD's u32 layout).
 COUNT_BITS = 32
 ROW_BYTES = WIDTH * COUNT_BITS // 8
-ZERO_ROW = bytes(ROW_BYTES)
 _TYPECODE = next(code for code in "ILH" if array(code).itemsize == COUNT_BITS // 8)
 
 
@@ -60,23 +59,21 @@ def total(rows: Iterable[Row]) -> list[int]:
     return [sum(c) for c in columns] if columns else zero()
 
 
-def whole(stored: Sequence[bytes | None]) -> list[bytes]:
-    """Stored days as full rows of bytes (None or a short value: the missing counts are zero)."""
-    out = [ZERO_ROW if v is None else v if len(v) == ROW_BYTES else v.ljust(ROW_BYTES, b"\0") for v in stored]
-    if any(len(v) != ROW_BYTES for v in out):
-        raise ValueError("a stored day is longer than a row: the packed layout does not match METRICS")
+def whole(stored: Sequence[bytes | None], rows_each: int = 1) -> list[bytes]:
+    """Stored values of `rows_each` rows (a day: 1, a year: 12) at their full length: None or a short
+    value (BITFIELD writes no further than its highest count) has zeros for the missing counts."""
+    size = ROW_BYTES * rows_each
+    zeros = bytes(size)
+    out = [zeros if v is None else v if len(v) == size else v.ljust(size, b"\0") for v in stored]
+    if any(len(v) != size for v in out):
+        raise ValueError("a stored value is longer than its rows: the packed layout does not match METRICS")
     return out
 
 
 def unpack(stored: Sequence[bytes | None], rows_each: int = 1) -> list[Row]:
-    """Rows from packed stored values of `rows_each` rows (a day: 1, a year: 12); None or a short
-    value: the missing counts are zero."""
-    size = ROW_BYTES * rows_each
-    blob = b"".join(bytes(size) if v is None else v.ljust(size, b"\0") for v in stored)
-    if len(blob) != size * len(stored):
-        raise ValueError("a stored value is longer than its rows: the packed layout does not match METRICS")
+    """Rows from stored values of `rows_each` rows, the missing counts as zeros (see whole)."""
     packed = array(_TYPECODE)
-    packed.frombytes(blob)
+    packed.frombytes(b"".join(whole(stored, rows_each)))
     if sys.byteorder == "little":
         packed.byteswap()
     counts = packed.tolist()  # list items are read many times over; array items are boxed on each read

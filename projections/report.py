@@ -16,10 +16,10 @@ from projections.payload_v2 import period
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
 _DAY = timedelta(days=1)
-Counts = bytes | tuple[int, ...]  # a period's counts: a stored day as it is, or a sum
+PeriodCounts = bytes | tuple[int, ...]  # a stored day as it is, or a sum of days or months
 
 
-def row_of(counts: Counts) -> Row:
+def row_of(counts: PeriodCounts) -> Row:
     """The row of a period's counts."""
     return unpack([counts])[0] if isinstance(counts, bytes) else counts
 
@@ -35,7 +35,7 @@ class Report:
     first: date
     last: date
     labels: list[str]
-    counts: list[Counts]
+    counts: list[PeriodCounts]
     totals: tuple[str, Row]
     previous: tuple[str, Row]
 
@@ -45,7 +45,7 @@ class Report:
 
 
 def per_period(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period],
-               granularity: str) -> list[Counts]:
+               granularity: str) -> list[PeriodCounts]:
     """The counts of every week or month: months from the rollup, weeks from days."""
     first, last = buckets[0].first, buckets[-1].last
     if granularity == "month":
@@ -70,7 +70,7 @@ def over(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, las
 def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date,
            granularity: str) -> Report:
     """The report of a widened range [first, last] at a granularity."""
-    counts: list[Counts]
+    counts: list[PeriodCounts]
     if granularity == "day":  # a day's label is its date: no period objects for up to 5 years of days
         labels = [d.isoformat() for d in days(first, last)]
         counts = list(store.read_packed(client, keys, tenant_id, scope, labels))

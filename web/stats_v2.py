@@ -19,7 +19,7 @@ from projections import store
 from projections.metrics import from_counts
 from projections.payload_v2 import COLUMNS, period, row
 from projections.periods import GRANULARITIES, widen, within_years
-from projections.report import Counts, Report, report, row_of
+from projections.report import PeriodCounts, Report, report, row_of
 from web import auth
 from web.body import query
 from web.cache import answer
@@ -89,7 +89,7 @@ _PLAIN = re.compile(r"[0-9A-Za-z/-]*")  # what period labels are made of: JSON s
 
 
 @lru_cache(maxsize=PERIOD_MEMO)
-def period_body(counts: Counts) -> bytes:
+def period_body(counts: PeriodCounts) -> bytes:
     """The JSON text of a period object from its counts, without its opening brace and label."""
     text = orjson.dumps(period("", row_of(counts)))
     if not text.startswith(_LABEL_HEAD):

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from redis import Redis
 
@@ -41,6 +42,14 @@ def zone_lookup(client: Redis, keys: Keys) -> Callable[[str], str]:
     return zone_of
 
 
+class Folded(NamedTuple):
+    """A batch ready to apply: its increments, its last entry id and how many entries it holds."""
+
+    increments: Increments
+    last_id: str
+    entries: int
+
+
 def drain(
     client: Redis, keys: Keys, partition: int, batch: int = BATCH, budget_s: float = 5.0,
     clock: Callable[[], float] = time.monotonic,
@@ -56,14 +65,13 @@ def drain(
     zone_of = zone_lookup(client, keys)
     deadline = clock() + budget_s
 
-    def folded(rows: Rows) -> tuple[Increments, str, int]:
+    def folded(rows: Rows) -> Folded:
         entries = decode(rows)
-        return fold((event for _, event in entries), keys, zone_of), entries[-1][0], len(entries)
+        return Folded(fold((event for _, event in entries), keys, zone_of), entries[-1][0], len(entries))
 
-    def apply_then_read(at: store.Checkpoint, work: tuple[Increments, str, int],
+    def apply_then_read(at: store.Checkpoint, work: Folded,
                         after: str | None) -> tuple[store.Checkpoint | None, Rows | None]:
-        increments, last_id, n = work
-        moved = store.apply(client, keys, partition, at, last_id, n, increments)
+        moved = store.apply(client, keys, partition, at, work.last_id, work.entries, work.increments)
         return moved, read_rows(client, keys, partition, after, batch) if moved and after else None
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"apply-p{partition}") as redis_side:
@@ -74,7 +82,7 @@ def drain(
                 done.caught_up = True
                 break
             work = folded(rows)
-            upcoming = read_rows(client, keys, partition, work[1], batch)
+            upcoming = read_rows(client, keys, partition, work.last_id, batch)
             while True:
                 in_time = clock() < deadline
                 after = upcoming[-1][0].decode() if upcoming and in_time else None
@@ -86,7 +94,7 @@ def drain(
                     break
                 at = moved
                 done.batches += 1
-                done.events += work[2]
+                done.events += work.entries
                 if not upcoming:
                     done.caught_up = True
                     return done

@@ -14,18 +14,25 @@ log = logging.getLogger(__name__)
 INTERVAL_S = 2.0
 
 
-_upgraded: list[bool] = []
+class Sweeper:
+    """The sweep, preceded once by the layout upgrade (which Redis being away only postpones)."""
+
+    def __init__(self) -> None:
+        self.upgraded = False
+
+    def __call__(self) -> None:
+        if not self.upgraded:
+            upgrade(context.data_client(), context.keys())
+            self.upgraded = True
+        step()
 
 
 def step() -> None:
-    """One sweep (the first one after the layout upgrade, which Redis being away only postpones)."""
-    if not _upgraded:
-        upgrade(context.data_client(), context.keys())
-        _upgraded.append(True)
+    """One sweep."""
     lagging = sweep()
     if lagging:
         log.info("projectors enqueued for lagging partitions %s", lagging)
 
 
 if __name__ == "__main__":
-    loop.forever(step, INTERVAL_S)
+    loop.forever(Sweeper(), INTERVAL_S)
