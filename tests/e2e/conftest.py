@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,11 +25,14 @@ ADMIN = "e2e-admin"
 class Service:
     """The Procfile's processes, run by honcho with a key prefix of their own."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, prepare: Callable[[Settings], object] | None = None) -> None:
+        """Start the Procfile; `prepare` first gets to write into the service's key prefix."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.prefix = "e2e" + secrets.token_hex(3)
         self.redis_url = redis_url
+        if prepare is not None:
+            prepare(self.settings())
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "REDIS_URL": redis_url, "QUEUE_REDIS_URL": redis_url, "KEY_PREFIX": self.prefix,
                "ADMIN_TOKEN": ADMIN, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
@@ -54,6 +57,10 @@ class Service:
             assert time.monotonic() < deadline, "the web process did not come up"
             time.sleep(0.2)
 
+    def settings(self) -> Settings:
+        """The settings the service's processes run with."""
+        return Settings(redis_url=self.redis_url, queue_redis_url=self.redis_url, key_prefix=self.prefix)
+
     def rq_workers(self) -> list[int]:
         """Pids of the pool's worker processes (children of `rq worker-pool`)."""
         out = subprocess.run(["pgrep", "-f", f"rq worker-pool .*{self.prefix}-projector"], capture_output=True, text=True)
@@ -70,8 +77,7 @@ class Service:
             self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
-        forget(Redis.from_url(self.redis_url),
-               Settings(redis_url=self.redis_url, queue_redis_url=self.redis_url, key_prefix=self.prefix))
+        forget(Redis.from_url(self.redis_url), self.settings())
 
 
 @pytest.fixture

@@ -177,3 +177,41 @@ def test_the_service_rides_out_a_redis_outage() -> None:
     finally:
         service.stop()
         redis_server.stop()
+
+
+def test_the_sweep_moves_counts_of_the_earlier_hash_layout_into_the_stats(redis_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from redis import Redis
+
+    from eventlog import tenants
+    from eventlog.keys import Keys
+    from eventlog.settings import Settings
+
+    made: dict[str, str] = {}
+
+    def earlier_version_data(settings: Settings) -> None:
+        """What an earlier version left in Redis: a tenant, and its April 2025 as hash counters."""
+        client, keys = Redis.from_url(settings.redis_url), Keys(settings.key_prefix, settings.partitions)
+        tenant, issued = tenants.create(client, keys, "Upgraded", "UTC", datetime.now(UTC))
+        tag = keys.tag(keys.partition(tenant.id))
+        client.hset(f"{tag}:day:{tenant.id}:all:2025-04", mapping={"08|sent:sms": 3, "09|responses:sms": 1,
+                                                                   "09|stars:sms:4": 1})
+        client.hset(f"{tag}:month:{tenant.id}:all:2025", mapping={"04|sent:sms": 3, "04|responses:sms": 1,
+                                                                   "04|stars:sms:4": 1})
+        made.update(key=issued.api_key)
+
+    service = Service(redis_url, prepare=earlier_version_data)
+    try:
+        auth = {"Authorization": f"Bearer {made['key']}"}
+        deadline = time.monotonic() + 20
+        while (days := requests.get(f"{service.base}/v1/stats/daily?from=2025-04-08&to=2025-04-09",
+                                    headers=auth).json())[0]["sent_sms"] != 3:
+            assert time.monotonic() < deadline, "the sweep did not convert the earlier daily counters"
+            time.sleep(0.25)
+        assert days[1]["responses_sms"] == 1 and days[1]["avgRating"] == 4.0
+        month = requests.get(f"{service.base}/v2/stats?from=2025-04-01&to=2025-04-30&granularity=month",
+                             headers=auth).json()["series"][0]
+        assert month["sent"]["sms"] == 3 and month["rating"]["distribution"]["4"] == 1
+    finally:
+        service.stop()
