@@ -20,7 +20,7 @@ from eventlog.keys import Keys
 from eventlog.settings import Settings
 from projections.calendar import days
 from web import create_app
-from web.stats_v2 import period_body
+from web.stats_v2 import period_texts
 from workers.project import drain
 
 ZONE = "America/New_York"
@@ -132,7 +132,7 @@ def run(box: Sandbox) -> list[Result]:
     out = []
     for how, what in MODES:
         http = uncached if how == "cold" else cached
-        before = {"cold": period_body.cache_clear, "after new data": changes}.get(how, lambda: None)
+        before = {"cold": period_texts.clear, "after new data": changes}.get(how, lambda: None)
         for granularity in ("day", "week", "month"):
             p50, p99, size = timed(http, f"/v2/stats?{QUERY}&granularity={granularity}", headers, before)
             base = raw_reads(box, tenant_id, granularity)

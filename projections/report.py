@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
+import numpy.typing as npt
 from redis import Redis
 
 from eventlog.keys import Keys
 from projections import store
 from projections.calendar import days
-from projections.metrics import Row, total, unpack, zero
+from projections.metrics import WIDTH, Row, total, unpack, zero
 from projections.payload_v2 import period
+from projections.period_text import packed_rows
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
 _DAY = timedelta(days=1)
@@ -22,6 +26,13 @@ PeriodCounts = bytes | tuple[int, ...]  # a stored day as it is, or a sum of day
 def row_of(counts: PeriodCounts) -> Row:
     """The row of a period's counts."""
     return unpack([counts])[0] if isinstance(counts, bytes) else counts
+
+
+def rows(counts: Sequence[PeriodCounts]) -> npt.NDArray[np.int64]:
+    """The rows of many periods' counts as one (periods, WIDTH) array."""
+    if all(isinstance(c, bytes) for c in counts):
+        return packed_rows(cast(Sequence[bytes], counts))
+    return np.array([row_of(c) for c in counts], dtype=np.int64).reshape(-1, WIDTH)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from datetime import date
-from functools import lru_cache
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
 import orjson
 from flask import Blueprint, Response, jsonify
@@ -15,11 +16,11 @@ from flask.typing import ResponseReturnValue
 from marshmallow import fields, validate
 
 from eventlog.tenants import Tenant
-from projections import store
+from projections import period_text, store
 from projections.metrics import from_counts
 from projections.payload_v2 import COLUMNS, period, row
 from projections.periods import GRANULARITIES, widen, within_years
-from projections.report import PeriodCounts, Report, report, row_of
+from projections.report import PeriodCounts, Report, report, rows
 from web import auth
 from web.body import query
 from web.cache import answer
@@ -80,37 +81,56 @@ def stats() -> ResponseReturnValue:
     return answer(tenant.id, q, respond)
 
 
-# The JSON of a period object after its label, by the period's counts. Days that did not change since
-# the last query shape the same text, so a long series after new data shapes only the changed days.
-# An entry is ~1 KiB: the bound keeps this under ~10 MiB per process.
-PERIOD_MEMO = 8_192
-_LABEL_HEAD = b'{"period":"",'
+class PeriodTexts:
+    """The JSON texts of period objects after their labels, remembered by the period's counts.
+
+    Days that did not change since the last query have the same counts and so the same text: after
+    new data, a long series shapes only the changed days. Holds at most `size` texts (~1 KiB each),
+    dropping the oldest first. Safe to share between the threads of a web process.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._texts: dict[PeriodCounts, bytes] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, counts: list[PeriodCounts]) -> list[bytes]:
+        """The text of each period's counts, shaping the ones not remembered in one go."""
+        with self._lock:
+            found = [self._texts.get(c) for c in counts]
+        missing = list(dict.fromkeys(c for c, text in zip(counts, found, strict=True) if text is None))
+        if not missing:
+            return cast(list[bytes], found)
+        shaped = dict(zip(missing, period_text.bodies(rows(missing)), strict=True))
+        with self._lock:
+            self._texts.update(shaped)
+            for old in list(islice(self._texts, max(0, len(self._texts) - self.size))):
+                del self._texts[old]
+        return [shaped[c] if text is None else text for c, text in zip(counts, found, strict=True)]
+
+    def clear(self) -> None:
+        """Forget every text."""
+        with self._lock:
+            self._texts.clear()
+
+
+period_texts = PeriodTexts(8_192)  # under ~10 MiB per process
 _PLAIN = re.compile(r"[0-9A-Za-z/-]*")  # what period labels are made of: JSON strings with nothing to escape
-
-
-@lru_cache(maxsize=PERIOD_MEMO)
-def period_body(counts: PeriodCounts) -> bytes:
-    """The JSON text of a period object from its counts, without its opening brace and label."""
-    text = orjson.dumps(period("", row_of(counts)))
-    if not text.startswith(_LABEL_HEAD):
-        raise AssertionError("a period object must begin with its label")
-    return text[len(_LABEL_HEAD):]
 
 
 def json_text(tenant: Tenant, granularity: str, r: Report) -> bytes:
     """The answer of /v2/stats as JSON text, the series assembled from per-period texts."""
     head = orjson.dumps({"tenant": tenant.id, "timezone": tenant.timezone, "from": r.first.isoformat(),
                          "to": r.last.isoformat(), "granularity": granularity})
-    if not _PLAIN.fullmatch("".join(r.labels)):
+    labels = [*r.labels, r.totals[0], r.previous[0]]
+    if not _PLAIN.fullmatch("".join(labels)):
         raise ValueError("a period label needs escaping")
-    parts = [head[:-1], b',"series":[']
-    for label, counts in zip(r.labels, r.counts, strict=True):
-        parts += (b'{"period":"', label.encode(), b'",', period_body(counts), b",")
-    if r.labels:
-        parts.pop()  # no comma after the last period
-    parts += (b'],"totals":', orjson.dumps(period(*r.totals)), b',"previous":', orjson.dumps(period(*r.previous)),
-              b"}")
-    return b"".join(parts)  # one copy: a long series is most of a MiB
+    texts = [b'{"period":"%s",%s' % pair for pair in zip("\n".join(labels).encode().split(b"\n"),
+             [*period_texts(r.counts), *period_text.bodies([r.totals[1], r.previous[1]])], strict=True)]
+    previous, totals = texts.pop(), texts.pop()
+    # one copy: a long series is most of a MiB
+    return b"".join((head[:-1], b',"series":[', b",".join(texts), b'],"totals":', totals, b',"previous":',
+                     previous, b"}"))
 
 
 @bp.get("/v2/stats.csv")
