@@ -11,6 +11,9 @@ import sys
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from eventlog.event import CHANNELS
 
 COUNTERS = ("sent", "delivered", "read", "failed", "impressions", "responses")
@@ -78,3 +81,8 @@ def unpack(stored: Sequence[bytes | None], rows_each: int = 1) -> list[Row]:
         packed.byteswap()
     counts = packed.tolist()  # list items are read many times over; array items are boxed on each read
     return [counts[i:i + WIDTH] for i in range(0, len(counts), WIDTH)]
+
+
+def packed_rows(stored: Sequence[bytes]) -> npt.NDArray[np.int64]:
+    """Rows of counts from full stored rows (see whole) as one (rows, WIDTH) array."""
+    return np.frombuffer(b"".join(stored), dtype=">u4").reshape(-1, WIDTH).astype(np.int64)

@@ -165,7 +165,3 @@ def bodies(rows: npt.ArrayLike) -> list[bytes]:
     values[:, _RATIO_AT] = ratio_texts(sums[:, _RATIO_AT], (floats @ _DENOMINATORS).astype(np.int64))
     return [_TEMPLATE % tuple(v) for v in values.tolist()]
 
-
-def packed_rows(stored: Sequence[bytes]) -> npt.NDArray[np.int64]:
-    """Rows of counts from full packed rows (see metrics: big-endian unsigned 32-bit counts)."""
-    return np.frombuffer(b"".join(stored), dtype=">u4").reshape(-1, WIDTH).astype(np.int64)

@@ -13,10 +13,9 @@ from redis import Redis
 
 from eventlog.keys import Keys
 from projections import store
-from projections.calendar import days
-from projections.metrics import WIDTH, Row, total, unpack, zero
+from projections.calendar import iso_days
+from projections.metrics import WIDTH, Row, packed_rows, total, unpack, zero
 from projections.payload_v2 import period
-from projections.period_text import packed_rows
 from projections.periods import Period, month_end, periods, previous, shift_month, span
 
 _DAY = timedelta(days=1)
@@ -83,7 +82,7 @@ def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, l
     """The report of a widened range [first, last] at a granularity."""
     counts: list[PeriodCounts]
     if granularity == "day":  # a day's label is its date: no period objects for up to 5 years of days
-        labels = [d.isoformat() for d in days(first, last)]
+        labels = iso_days(first, last)
         counts = list(store.read_packed(client, keys, tenant_id, scope, labels))
     else:
         buckets = periods(first, last, granularity)

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from redis import Redis
 
 from eventlog.keys import Keys
 from eventlog.read import appended
 from eventlog.scripts import script
 from projections import metrics
-from projections.calendar import days
+from projections.calendar import days, iso_days
 from projections.fold import Increments
 from projections.metrics import METRICS, WIDTH, Row
 from projections.periods import Period
@@ -96,7 +97,7 @@ def version(client: Redis, keys: Keys, tenant_id: str) -> int:
 
 def read_rows(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> list[Row]:
     """One row of counts per local day in [first, last], in order (zeros for a day with none)."""
-    return read_dates(client, keys, tenant_id, scope, [d.isoformat() for d in days(first, last)])
+    return read_dates(client, keys, tenant_id, scope, iso_days(first, last))
 
 
 def read_dates(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: list[str]) -> list[Row]:
@@ -122,15 +123,12 @@ def read_days(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date
 
 def read_periods(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period]) -> list[Row]:
     """The counts of every period made of whole days, all read in one round trip."""
-    spans = [range(b.first.toordinal(), b.last.toordinal() + 1) for b in buckets]
-    rows = read_dates(client, keys, tenant_id, scope, [date.fromordinal(o).isoformat() for s in spans for o in s])
-    out: list[Row] = []
-    at = 0
-    for span in spans:
-        n = len(span)
-        out.append(rows[at] if n == 1 else metrics.total(rows[at:at + n]))
-        at += n
-    return out
+    if not buckets:
+        return []
+    stored = read_packed(client, keys, tenant_id, scope, [d for b in buckets for d in iso_days(b.first, b.last)])
+    starts = np.cumsum([0] + [(b.last - b.first).days + 1 for b in buckets[:-1]])
+    sums: list[Row] = np.add.reduceat(metrics.packed_rows(stored), starts, axis=0).tolist()
+    return sums
 
 
 def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Row]:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
 from projections import payload, store
-from projections.calendar import days
+from projections.calendar import days, iso_days
 from projections.metrics import from_counts
 from web import auth
 from web.body import query
@@ -41,7 +41,7 @@ def series(tenant_id: str, where: str, first: date, last: date) -> list[dict[str
 
 def series_json(tenant_id: str, where: str, first: date, last: date) -> Response:
     """The v1 objects of every day in [first, last], zero-filled, as a JSON response."""
-    dates = [d.isoformat() for d in days(first, last)]
+    dates = iso_days(first, last)
     rows = store.read_dates(redis_client(), keys(), tenant_id, where, dates)
     return Response(payload.v1_days_json(dates, rows), mimetype="application/json")
 

@@ -1,13 +1,13 @@
 """Local-day bucketing in the tenant's zone."""
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from eventlog.event import epoch_ms
-from projections.calendar import local_day, zone
+from projections.calendar import days, iso_days, local_day, zone
 
 
 def ms(text: str) -> int:
@@ -61,3 +61,16 @@ def test_unknown_zone_is_refused() -> None:
 def test_days_are_exact_where_offsets_are_not_quarter_hours(instant: str, zone_name: str, day: str) -> None:
     expected = datetime.fromisoformat(instant).astimezone(ZoneInfo(zone_name)).date().isoformat()
     assert local_day(ms(instant), zone_name) == expected == day
+
+
+@pytest.mark.parametrize(("first", "last"), [
+    ("2024-02-27", "2024-03-02"), ("2023-12-31", "2023-12-31"), ("1900-01-01", "1901-03-01"),
+    ("2998-11-30", "2999-12-31"), ("2021-01-01", "2024-12-31"),
+])
+def test_iso_days_name_every_day_of_a_range(first: str, last: str) -> None:
+    a, b = date.fromisoformat(first), date.fromisoformat(last)
+    assert iso_days(a, b) == [d.isoformat() for d in days(a, b)]
+
+
+def test_iso_days_of_a_reversed_range_are_none() -> None:
+    assert iso_days(date(2025, 1, 2), date(2025, 1, 1)) == []

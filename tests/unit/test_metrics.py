@@ -1,9 +1,11 @@
 """The metric order and the packed day format are stored in Redis: pin them."""
 
+import struct
+
 import pytest
 
 from projections import metrics
-from projections.metrics import INDEX, METRICS, ROW_BYTES, WIDTH
+from projections.metrics import INDEX, METRICS, ROW_BYTES, WIDTH, packed_rows
 
 
 def test_metric_order_is_the_stored_layout() -> None:
@@ -38,3 +40,8 @@ def test_rows_sum_element_wise() -> None:
     a, b = metrics.from_counts({"sent:email": 2, "cohort:other": 1}), metrics.from_counts({"sent:email": 3})
     assert metrics.total([a, b]) == metrics.from_counts({"sent:email": 5, "cohort:other": 1})
     assert metrics.total([]) == metrics.zero()
+
+
+def test_packed_rows_read_big_endian_counts() -> None:
+    row = list(range(WIDTH))
+    assert packed_rows([struct.pack(">48I", *row), bytes(ROW_BYTES)]).tolist() == [row, [0] * WIDTH]

@@ -1,7 +1,5 @@
 """Period texts computed column-wise are the JSON of the reference period objects, byte for byte."""
 
-import struct
-
 import numpy as np
 import orjson
 import pytest
@@ -10,7 +8,7 @@ from hypothesis import strategies as st
 
 from projections.metrics import WIDTH, from_counts
 from projections.payload_v2 import period
-from projections.period_text import FEW, LABEL_HEAD, bodies, packed_rows
+from projections.period_text import FEW, LABEL_HEAD, bodies
 
 
 def reference(row: list[int]) -> bytes:
@@ -56,11 +54,6 @@ def test_zero_row_has_null_rates_and_averages() -> None:
     text = bodies([[0] * WIDTH] * FEW)[0]
     assert text == reference([0] * WIDTH)
     assert b'"average":{"email":null' in text
-
-
-def test_packed_rows_read_big_endian_counts() -> None:
-    row = list(range(WIDTH))
-    assert packed_rows([struct.pack(">48I", *row)] * 2).tolist() == [row, row]
 
 
 def test_no_rows_shape_no_texts() -> None:
