@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 from redis import Redis
 
 from eventlog.keys import Keys
@@ -16,7 +15,6 @@ from projections import metrics
 from projections.calendar import days, iso_days
 from projections.fold import Increments
 from projections.metrics import METRICS, WIDTH, Row
-from projections.periods import Period
 
 Counts = dict[str, int]
 
@@ -109,26 +107,32 @@ def read_packed(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: li
     """The stored counts of each local day ("YYYY-MM-DD"), in order, as full packed rows."""
     if not dates:
         return []
+    return metrics.whole(client.mget(day_names(keys, tenant_id, scope, dates)))  # one partition: one slot
+
+
+def day_names(keys: Keys, tenant_id: str, scope: str, dates: list[str]) -> list[bytes]:
+    """The key names of local days ("YYYY-MM-DD") of a tenant and scope."""
+    if not dates:
+        return []
     head = keys.daily(keys.partition(tenant_id), tenant_id, scope, "").encode()
-    # names built as bytes in bulk: a long series names hundreds of days (ISO dates need no escaping)
-    names = [head + d for d in "\n".join(dates).encode().split(b"\n")]
-    return metrics.whole(client.mget(names))  # one partition: one slot
+    # built as bytes in bulk: a long series names hundreds of days (ISO dates need no escaping)
+    return [head + d for d in "\n".join(dates).encode().split(b"\n")]
+
+
+def read_days_and_years(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: list[str],
+                        years: list[str]) -> tuple[list[bytes], list[bytes]]:
+    """The stored counts of local days ("YYYY-MM-DD") and of local years ("YYYY": 12 rows each), in
+    order, as full packed rows, in one MGET (one partition: one slot)."""
+    p = keys.partition(tenant_id)
+    names = day_names(keys, tenant_id, scope, dates) + [keys.monthly(p, tenant_id, scope, y).encode() for y in years]
+    values = client.mget(names) if names else []
+    return metrics.whole(values[:len(dates)]), metrics.whole(values[len(dates):], 12)
 
 
 def read_days(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date) -> dict[str, Counts]:
     """Counts per local day (ISO date -> metric -> count) of the days in [first, last] that have any."""
     found = zip(days(first, last), read_rows(client, keys, tenant_id, scope, first, last), strict=True)
     return {d.isoformat(): {m: n for m, n in zip(METRICS, r, strict=True) if n} for d, r in found if any(r)}
-
-
-def read_periods(client: Redis, keys: Keys, tenant_id: str, scope: str, buckets: list[Period]) -> list[Row]:
-    """The counts of every period made of whole days, all read in one round trip."""
-    if not buckets:
-        return []
-    stored = read_packed(client, keys, tenant_id, scope, [d for b in buckets for d in iso_days(b.first, b.last)])
-    starts = np.cumsum([0] + [(b.last - b.first).days + 1 for b in buckets[:-1]])
-    sums: list[Row] = np.add.reduceat(metrics.packed_rows(stored), starts, axis=0).tolist()
-    return sums
 
 
 def read_months(client: Redis, keys: Keys, tenant_id: str, scope: str, first: str, last: str) -> dict[str, Row]:
