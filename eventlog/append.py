@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from eventlog import codec
+from eventlog import codec, scripts
 from eventlog.event import Event
 from eventlog.keys import Keys
-from eventlog.scripts import script
 from eventlog.settings import Settings
 
 
@@ -31,7 +30,7 @@ def append(client: Redis, settings: Settings, tenant_id: str, events: Sequence[E
     if not events:
         return Appended(p, 0, 0, False)
     key_list, args = script_arguments(keys, p, settings, tenant_id, events)
-    accepted, duplicates, fire = script(client, "append")(keys=key_list, args=args)
+    accepted, duplicates, fire = scripts.call(client, "append", key_list, args)
     return Appended(p, int(accepted), int(duplicates), bool(fire))
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 from redis import Redis
+from redis.exceptions import ResponseError
 
 from eventlog.append import append, duplicates, request_of_message
 from eventlog.event import Event
@@ -118,3 +120,21 @@ def test_statuses_before_the_apps_own_send_are_not_counted_again(client: Redis, 
     assert later.accepted == 1
     kinds = [(e.type, e.implies_delivery) for e in stored(client, keys)]
     assert kinds == [("sent", False), ("delivered", False), ("read", False)]  # one send, one delivery
+
+
+def test_append_works_after_redis_forgets_its_scripts(client: Redis, settings: Settings, keys: Keys) -> None:
+    assert append(client, settings, "ta", [ev("before")]).accepted == 1
+    client.script_flush()  # as after a restart: the script's hash is unknown until it is sent again
+    assert append(client, settings, "ta", [ev("after", request="r2")]).accepted == 1
+    assert append(client, settings, "ta", [ev("after", request="r2")]).duplicates == 1
+    assert [e.id for e in stored(client, keys)] == ["before", "after"]
+
+
+def test_a_refused_append_leaves_the_connection_ready(client: Redis, settings: Settings, keys: Keys) -> None:
+    p = keys.partition("ta")
+    client.set(keys.stream(p), "not a stream")  # the script's XADD fails with WRONGTYPE
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        append(client, settings, "ta", [ev("x")])
+    client.delete(keys.stream(p))
+    assert append(client, settings, "ta", [ev("y", request="r2")]).accepted == 1
+    assert client.ping()
