@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from redis import Redis
+from rq import Queue
 
 from eventlog import tenants
 from eventlog.client import connect
@@ -133,6 +134,8 @@ class Sandbox:
 
     def clear(self) -> int:
         """Remove every key of the run (rq's included) and forget its tenants; keys removed."""
+        # queued projector jobs with their hashes, and the queue's entry in rq's list of queues
+        Queue(self.settings.queue_name, connection=self.client).delete(delete_jobs=True)
         removed = self.delete(f"{self.settings.key_prefix}:*")
         removed += self.delete(f"rq:*{self.settings.queue_name}*")  # in case rq ignored RQ_KEY_PREFIX
         self.made.clear()

@@ -108,7 +108,8 @@ def settings(redis_url: str) -> Iterator[Settings]:
 
 def forget(client: Redis, settings: Settings) -> None:
     """Delete everything a deployment with these settings wrote: its keys, queue and queued jobs."""
-    Queue(settings.queue_name, connection=client).empty()  # the projector jobs, with their hashes
+    # the projector jobs with their hashes, and the queue's entry in rq's list of queues
+    Queue(settings.queue_name, connection=client).delete(delete_jobs=True)
     for pattern in (f"{settings.key_prefix}:*", f"rq:*{settings.queue_name}*"):
         batch = list(client.scan_iter(match=pattern, count=1000))
         for i in range(0, len(batch), 500):
