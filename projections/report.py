@@ -77,42 +77,65 @@ def split(first: date, last: date) -> Split:
     return Split((month_number(whole_first), month_number(whole_last)), [(a, b) for a, b in edges if a <= b])
 
 
+@dataclass(frozen=True)
+class Read:
+    """What a report read in its one MGET: the series' days (none by month) and their counts as
+    stored, the rows of the ranges' edge days in order, and the rows of whole years of months from
+    month number `base` on."""
+
+    days: list[str]
+    series: list[bytes]
+    edges: npt.NDArray[np.int64]
+    months: npt.NDArray[np.int64]
+    base: int
+
+    def month(self, number: int) -> npt.NDArray[np.int64]:
+        """The row of one month (a month number)."""
+        return self.months[number - self.base]
+
+    def total(self, r: Split, at: int) -> tuple[Row, int]:
+        """The counts of a split range whose edge days start at edge row `at`, and the row after them."""
+        n = sum((b - a).days + 1 for a, b in r.edges)
+        whole = self.months[r.months[0] - self.base:r.months[1] - self.base + 1].sum(axis=0) if r.months else 0
+        return (self.edges[at:at + n].sum(axis=0) + whole).tolist(), at + n
+
+
+def read(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date, granularity: str,
+         ranges: list[Split]) -> Read:
+    """The days and months a report needs, for its series of [first, last] and its split ranges."""
+    months = [m for r in ranges if r.months for m in r.months]
+    if granularity == "month":
+        months += [month_number(first), month_number(last)]
+    series_days = [] if granularity == "month" else iso_days(first, last)
+    edge_days = [d for r in ranges for a, b in r.edges for d in iso_days(a, b)]
+    base = min(months, default=0) // 12 * 12  # January of the first year read
+    years = [str(y) for y in range(base // 12, max(months, default=-1) // 12 + 1)]
+    days, year_rows = store.read_days_and_years(client, keys, tenant_id, scope, series_days + edge_days, years)
+    n = len(series_days)
+    return Read(series_days, days[:n], packed_rows(days[n:]), packed_rows(year_rows), base)
+
+
+def series(got: Read, first: date, last: date, granularity: str) -> tuple[list[str], list[PeriodCounts]]:
+    """The labels and counts of the periods of [first, last]."""
+    if granularity == "day":  # a day's label is its date: no period objects for up to 5 years of days
+        return got.days, list(got.series)
+    buckets = periods(first, last, granularity)
+    labels = [b.label for b in buckets]
+    if granularity == "month":
+        return labels, [tuple(got.month(month_number(b.first)).tolist()) for b in buckets]
+    starts = np.cumsum([0] + [(b.last - b.first).days + 1 for b in buckets[:-1]])
+    return labels, [tuple(row) for row in np.add.reduceat(packed_rows(got.series), starts, axis=0).tolist()]
+
+
 def report(client: Redis, keys: Keys, tenant_id: str, scope: str, first: date, last: date,
            granularity: str) -> Report:
     """The report of a widened range [first, last] at a granularity, read in one round trip."""
     before = previous(first, last, granularity)
     ranges = [split(first, last), split(*before)]
-    months = [m for r in ranges if r.months for m in r.months]
-    if granularity == "month":
-        months += [month_number(first), month_number(last)]
-    series_days = [] if granularity == "month" else iso_days(first, last)
-    edge_days = [iso_days(a, b) for r in ranges for a, b in r.edges]
-    base = min(months, default=0) // 12 * 12  # the month of the first row read from the rollup
-    years = [str(y) for y in range(base // 12, max(months, default=-1) // 12 + 1)]
-    day_values, year_values = store.read_days_and_years(
-        client, keys, tenant_id, scope, series_days + [d for e in edge_days for d in e], years)
-    month_rows, edge_rows = packed_rows(year_values), packed_rows(day_values[len(series_days):])
-
-    def total_of(r: Split, at: int) -> tuple[Row, int]:
-        """The counts of a split range whose edge days start at row `at`, and the row after them."""
-        n = sum((b - a).days + 1 for a, b in r.edges)
-        months_sum = month_rows[r.months[0] - base:r.months[1] - base + 1].sum(axis=0) if r.months else 0
-        return (edge_rows[at:at + n].sum(axis=0) + months_sum).tolist(), at + n
-
-    totals, at = total_of(ranges[0], 0)
-    before_totals, _ = total_of(ranges[1], at)
-    counts: list[PeriodCounts]
-    if granularity == "day":  # a day's label is its date: no period objects for up to 5 years of days
-        labels, counts = series_days, list(day_values[:len(series_days)])
-    else:
-        buckets = periods(first, last, granularity)
-        labels = [b.label for b in buckets]
-        if granularity == "month":
-            counts = [tuple(month_rows[month_number(b.first) - base].tolist()) for b in buckets]
-        else:
-            starts = np.cumsum([0] + [(b.last - b.first).days + 1 for b in buckets[:-1]])
-            sums = np.add.reduceat(packed_rows(day_values[:len(series_days)]), starts, axis=0)
-            counts = [tuple(row) for row in sums.tolist()]
+    got = read(client, keys, tenant_id, scope, first, last, granularity, ranges)
     # totals from the rollups, like the previous range's: they equal the sum of the series, because
     # days and months are written in the same atomic step
+    totals, at = got.total(ranges[0], 0)
+    before_totals, _ = got.total(ranges[1], at)
+    labels, counts = series(got, first, last, granularity)
     return Report(first, last, labels, counts, (span(first, last), totals), (span(*before), before_totals))
