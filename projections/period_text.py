@@ -65,13 +65,26 @@ def leaves() -> dict[str, tuple[Weights, Weights | None, int]]:
     return out
 
 
-def matrix(sums: Sequence[Weights]) -> npt.NDArray[np.float64]:
-    """The (WIDTH, len(sums)) matrix whose product with rows of counts gives each weighted sum."""
-    out = np.zeros((WIDTH, len(sums)))
-    for j, weights in enumerate(sums):
-        for metric, w in weights.items():
-            out[INDEX[metric], j] = w
-    return out
+class Sums:
+    """Weighted sums of metric columns, computed for many rows at once: the columns each sum takes
+    are gathered side by side, weighted, and added up group by group (integer arithmetic, no BLAS
+    threads for products this small)."""
+
+    def __init__(self, sums: Sequence[Weights]) -> None:
+        columns: list[int] = []
+        weights: list[int] = []
+        starts: list[int] = []
+        for terms in sums:
+            if not terms:
+                raise ValueError("a weighted sum needs at least one metric")
+            starts.append(len(columns))
+            columns += [INDEX[metric] for metric in terms]
+            weights += terms.values()
+        self.columns, self.weights, self.starts = np.array(columns), np.array(weights), np.array(starts)
+
+    def __call__(self, counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The sums of each row of counts, one column per sum."""
+        return np.add.reduceat(counts[:, self.columns] * self.weights, self.starts, axis=1)
 
 
 LABEL_HEAD = b'{"period":"",'  # how the reference text of a period labelled "" begins
@@ -105,8 +118,8 @@ if set(_NAMES) != set(_LEAVES):
     raise AssertionError(f"period_text does not cover the period shape: {set(_NAMES) ^ set(_LEAVES)}")
 _COUNT_AT = [j for j, c in enumerate(_NAMES) if _LEAVES[c][1] is None]
 _RATIO_AT = [j for j, c in enumerate(_NAMES) if _LEAVES[c][1] is not None]
-_NUMERATORS = matrix([_LEAVES[c][0] for c in _NAMES])
-_DENOMINATORS = matrix([_LEAVES[_NAMES[j]][1] or {} for j in _RATIO_AT])
+_NUMERATORS = Sums([_LEAVES[c][0] for c in _NAMES])
+_DENOMINATORS = Sums([_LEAVES[_NAMES[j]][1] or {} for j in _RATIO_AT])
 _PLACES = np.array([_LEAVES[_NAMES[j]][2] for j in _RATIO_AT])
 _TEMPLATE = template()
 
@@ -119,7 +132,8 @@ _TEXTS = {p: np.array([orjson.dumps(k / 10**p) for k in range(limit * 10**p + 1)
 _COUNT_TEXTS = np.array([b"%d" % n for n in range(10_000)], dtype=object)
 # below this many rows, numpy's fixed cost per call is more than shaping them one by one saves
 FEW = 8
-# float64 products are exact while every sum stays under 2**53: 100 weights of counts under 2**40
+# counts under 2**40 keep every sum (at most 100 weights) and every rounding product (x 20,000)
+# well inside int64; larger ones are shaped one by one in Python's unbounded integers
 EXACT_BELOW = 2**40
 
 
@@ -158,10 +172,9 @@ def bodies(rows: npt.ArrayLike) -> list[bytes]:
         raise ValueError(f"rows of {WIDTH} counts expected, not an array of shape {counts.shape}")
     if len(counts) < FEW or counts.min() < 0 or counts.max() >= EXACT_BELOW:
         return [orjson.dumps(period("", row))[len(LABEL_HEAD):] for row in counts.tolist()]
-    floats = counts.astype(np.float64)
-    sums = (floats @ _NUMERATORS).astype(np.int64)
+    sums = _NUMERATORS(counts)
     values = np.empty(sums.shape, dtype=object)
     values[:, _COUNT_AT] = count_texts(sums[:, _COUNT_AT])
-    values[:, _RATIO_AT] = ratio_texts(sums[:, _RATIO_AT], (floats @ _DENOMINATORS).astype(np.int64))
+    values[:, _RATIO_AT] = ratio_texts(sums[:, _RATIO_AT], _DENOMINATORS(counts))
     return [_TEMPLATE % tuple(v) for v in values.tolist()]
 
