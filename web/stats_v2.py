@@ -82,7 +82,7 @@ def stats() -> ResponseReturnValue:
 
 
 class PeriodTexts:
-    """The JSON texts of period objects after their labels, remembered by the period's counts.
+    """The JSON texts of labelled period objects, remembered by the period's label and counts.
 
     Days that did not change since the last query have the same counts and so the same text: after
     new data, a long series shapes only the changed days. Holds at most `size` texts (~1 KiB each),
@@ -91,22 +91,23 @@ class PeriodTexts:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._texts: dict[PeriodCounts, bytes] = {}
+        self._texts: dict[tuple[str, PeriodCounts], bytes] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, counts: list[PeriodCounts]) -> list[bytes]:
-        """The text of each period's counts, shaping the ones not remembered in one go."""
+    def __call__(self, labels: list[str], counts: list[PeriodCounts]) -> list[bytes]:
+        """The text of each labelled period, shaping the ones not remembered in one go."""
+        wanted = list(zip(labels, counts, strict=True))
         with self._lock:
-            found = [self._texts.get(c) for c in counts]
-        missing = list(dict.fromkeys(c for c, text in zip(counts, found, strict=True) if text is None))
+            found = [self._texts.get(k) for k in wanted]
+        missing = list(dict.fromkeys(k for k, text in zip(wanted, found, strict=True) if text is None))
         if not missing:
             return cast(list[bytes], found)
-        shaped = dict(zip(missing, period_text.bodies(rows(missing)), strict=True))
+        shaped = dict(zip(missing, labelled([label for label, _ in missing], [c for _, c in missing]), strict=True))
         with self._lock:
             self._texts.update(shaped)
             for old in list(islice(self._texts, max(0, len(self._texts) - self.size))):
                 del self._texts[old]
-        return [shaped[c] if text is None else text for c, text in zip(counts, found, strict=True)]
+        return [shaped[k] if text is None else text for k, text in zip(wanted, found, strict=True)]
 
     def clear(self) -> None:
         """Forget every text."""
@@ -118,19 +119,27 @@ period_texts = PeriodTexts(8_192)  # under ~10 MiB per process
 _PLAIN = re.compile(r"[0-9A-Za-z/-]*")  # what period labels are made of: JSON strings with nothing to escape
 
 
+def labelled(labels: list[str], counts: list[PeriodCounts]) -> list[bytes]:
+    """The JSON text of each period object, its label first."""
+    if not _PLAIN.fullmatch("".join(labels)):
+        raise ValueError("a period label needs escaping")
+    heads = "\n".join(labels).encode().split(b"\n") if labels else []
+    return [b'{"period":"%s",%s' % pair for pair in zip(heads, period_text.bodies(rows(counts)), strict=True)]
+
+
 def json_text(tenant: Tenant, granularity: str, r: Report) -> bytes:
     """The answer of /v2/stats as JSON text, the series assembled from per-period texts."""
     head = orjson.dumps({"tenant": tenant.id, "timezone": tenant.timezone, "from": r.first.isoformat(),
                          "to": r.last.isoformat(), "granularity": granularity})
-    labels = [*r.labels, r.totals[0], r.previous[0]]
-    if not _PLAIN.fullmatch("".join(labels)):
-        raise ValueError("a period label needs escaping")
-    texts = [b'{"period":"%s",%s' % pair for pair in zip("\n".join(labels).encode().split(b"\n"),
-             [*period_texts(r.counts), *period_text.bodies([r.totals[1], r.previous[1]])], strict=True)]
-    previous, totals = texts.pop(), texts.pop()
-    # one copy: a long series is most of a MiB
-    return b"".join((head[:-1], b',"series":[', b",".join(texts), b'],"totals":', totals, b',"previous":',
-                     previous, b"}"))
+    totals, previous = labelled([r.totals[0], r.previous[0]], [tuple(r.totals[1]), tuple(r.previous[1])])
+    before, after = head[:-1] + b',"series":[', b'],"totals":' + totals + b',"previous":' + previous + b"}"
+    texts = period_texts(r.labels, r.counts)
+    if not texts:
+        return before + after
+    # one copy of the series, the answer's head and tail joined to its first and last period: a long
+    # series is most of a MiB
+    return b",".join([before + texts[0], *texts[1:-1], texts[-1] + after] if len(texts) > 1
+                     else [before + texts[0] + after])
 
 
 @bp.get("/v2/stats.csv")
