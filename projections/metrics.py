@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -67,13 +66,10 @@ def whole(stored: Sequence[bytes | None], rows_each: int = 1) -> list[bytes]:
     """Stored values of `rows_each` rows (a day: 1, a year: 12) at their full length: None or a short
     value (BITFIELD writes no further than its highest count) has zeros for the missing counts."""
     size = ROW_BYTES * rows_each
-    if None not in stored:
-        full = cast(Sequence[bytes], stored)
-        if set(map(len, full)) <= {size}:  # all stored at full length: as they are
-            return list(full)
     zeros = bytes(size)
-    out = [zeros if v is None else v if len(v) == size else v.ljust(size, b"\0") for v in stored]
-    if any(len(v) != size for v in out):
+    # ljust pads a short value with zero counts and returns a full one as it is
+    out = [zeros if v is None else v.ljust(size, b"\0") for v in stored]
+    if max(map(len, out), default=size) != size:
         raise ValueError("a stored value is longer than its rows: the packed layout does not match METRICS")
     return out
 

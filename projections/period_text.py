@@ -84,7 +84,9 @@ class Sums:
 
     def __call__(self, counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The sums of each row of counts, one column per sum."""
-        return np.add.reduceat(counts[:, self.columns] * self.weights, self.starts, axis=1)
+        terms = counts[:, self.columns]
+        terms *= self.weights  # in place: a second temporary this size costs more than the product
+        return np.add.reduceat(terms, self.starts, axis=1)
 
 
 LABEL_HEAD = b'{"period":"",'  # how the reference text of a period labelled "" begins
@@ -118,8 +120,19 @@ if set(_NAMES) != set(_LEAVES):
     raise AssertionError(f"period_text does not cover the period shape: {set(_NAMES) ^ set(_LEAVES)}")
 _COUNT_AT = [j for j, c in enumerate(_NAMES) if _LEAVES[c][1] is None]
 _RATIO_AT = [j for j, c in enumerate(_NAMES) if _LEAVES[c][1] is not None]
-_NUMERATORS = Sums([_LEAVES[c][0] for c in _NAMES])
-_DENOMINATORS = Sums([_LEAVES[_NAMES[j]][1] or {} for j in _RATIO_AT])
+_SUMS = Sums([_LEAVES[c][0] for c in _NAMES])
+
+
+def leaf_of(weights: Weights) -> int:
+    """The column of the leaf that is this weighted sum."""
+    for i, name in enumerate(_NAMES):
+        if _LEAVES[name][0] == weights:
+            return i
+    raise ValueError(f"no leaf sums {weights}")
+
+
+# every denominator is itself a leaf (sent by channel, rating count by channel): read off the sums
+_DENOMINATOR_AT = [leaf_of(_LEAVES[_NAMES[j]][1] or {}) for j in _RATIO_AT]
 _PLACES = np.array([_LEAVES[_NAMES[j]][2] for j in _RATIO_AT])
 _TEMPLATE = template()
 
@@ -172,9 +185,9 @@ def bodies(rows: npt.ArrayLike) -> list[bytes]:
         raise ValueError(f"rows of {WIDTH} counts expected, not an array of shape {counts.shape}")
     if len(counts) < FEW or counts.min() < 0 or counts.max() >= EXACT_BELOW:
         return [orjson.dumps(period("", row))[len(LABEL_HEAD):] for row in counts.tolist()]
-    sums = _NUMERATORS(counts)
+    sums = _SUMS(counts)
     values = np.empty(sums.shape, dtype=object)
     values[:, _COUNT_AT] = count_texts(sums[:, _COUNT_AT])
-    values[:, _RATIO_AT] = ratio_texts(sums[:, _RATIO_AT], _DENOMINATORS(counts))
+    values[:, _RATIO_AT] = ratio_texts(sums[:, _RATIO_AT], sums[:, _DENOMINATOR_AT])
     return [_TEMPLATE % tuple(v) for v in values.tolist()]
 

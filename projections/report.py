@@ -29,7 +29,7 @@ def row_of(counts: PeriodCounts) -> Row:
 
 def rows(counts: Sequence[PeriodCounts]) -> npt.NDArray[np.int64]:
     """The rows of many periods' counts as one (periods, WIDTH) array."""
-    if all(isinstance(c, bytes) for c in counts):
+    if set(map(type, counts)) <= {bytes}:
         return packed_rows(cast(Sequence[bytes], counts))
     return np.array([row_of(c) for c in counts], dtype=np.int64).reshape(-1, WIDTH)
 
