@@ -70,7 +70,7 @@ def reset(box: Sandbox) -> None:
     """Forget the partition's projection, so it can be drained again from the start."""
     tag = box.keys.tag(PARTITION)
     box.client.delete(box.keys.checkpoint(PARTITION))
-    for kind in ("day", "month", "life"):
+    for kind in ("daily", "monthly", "life"):
         box.delete(f"{tag}:{kind}:*")
 
 
