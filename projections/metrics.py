@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -54,12 +54,6 @@ def from_counts(counts: Mapping[str, int]) -> list[int]:
     """A row from {metric name: count} (names outside METRICS are not counted)."""
     get = counts.get
     return [get(name, 0) for name in METRICS]
-
-
-def total(rows: Iterable[Row]) -> list[int]:
-    """The element-wise sum of rows (zeros for none)."""
-    columns = list(zip(*rows, strict=True))
-    return [sum(c) for c in columns] if columns else zero()
 
 
 def whole(stored: Sequence[bytes | None], rows_each: int = 1) -> list[bytes]:

@@ -36,12 +36,6 @@ def test_a_value_longer_than_its_rows_is_refused() -> None:
         metrics.unpack([bytes(ROW_BYTES + 4)])
 
 
-def test_rows_sum_element_wise() -> None:
-    a, b = metrics.from_counts({"sent:email": 2, "cohort:other": 1}), metrics.from_counts({"sent:email": 3})
-    assert metrics.total([a, b]) == metrics.from_counts({"sent:email": 5, "cohort:other": 1})
-    assert metrics.total([]) == metrics.zero()
-
-
 def test_packed_rows_read_big_endian_counts() -> None:
     row = list(range(WIDTH))
     assert packed_rows([struct.pack(">48I", *row), bytes(ROW_BYTES)]).tolist() == [row, [0] * WIDTH]
