@@ -48,10 +48,11 @@ def event_of(sender: bytes, implied: bytes | None = None, sent_at: bytes | None 
     # Positional arguments and one dict lookup per optional field: this runs for every entry projected.
     body = orjson.loads(sender)
     get = body.get
-    return Event(
+    # _make is tuple.__new__ itself: no Python-level __new__ call per entry (every field is given)
+    return Event._make((
         body["t"], body["i"], body["k"], body["c"], body["r"], body["at"],
         get("rt"), get("loc"), get("cmp"), get("m"),
         implied == b"d",
         None if sent_at is None else int(sent_at),
         None if channel is None else channel.decode(),
-    )
+    ))

@@ -47,6 +47,12 @@ def decode(rows: Rows) -> list[tuple[str, Event]]:
     return [(entry_id.decode(), decode_entry(fields)) for entry_id, fields in rows]
 
 
+def events_of(rows: Rows) -> list[Event]:
+    """The events of stream entries, without their ids (the projector needs only the last one)."""
+    decode_entry = codec.decode_flat
+    return [decode_entry(fields) for _, fields in rows]
+
+
 def appended(client: Redis, keys: Keys) -> list[int]:
     """How many entries each partition's stream has ever had appended (0 for no stream)."""
     pipe = client.pipeline(transaction=False)

@@ -12,7 +12,7 @@ from redis import Redis
 
 from eventlog import tenants
 from eventlog.keys import Keys
-from eventlog.read import START, Rows, decode, read_rows
+from eventlog.read import START, Rows, events_of, read_rows
 from projections import store
 from projections.fold import Increments, fold
 
@@ -66,8 +66,7 @@ def drain(
     deadline = clock() + budget_s
 
     def folded(rows: Rows) -> Folded:
-        entries = decode(rows)
-        return Folded(fold((event for _, event in entries), keys, zone_of), entries[-1][0], len(entries))
+        return Folded(fold(events_of(rows), keys, zone_of), rows[-1][0].decode(), len(rows))
 
     def apply_then_read(at: store.Checkpoint, work: Folded,
                         after: str | None) -> tuple[store.Checkpoint | None, Rows | None]:
