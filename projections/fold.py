@@ -48,18 +48,19 @@ _STARRED = {(ch, star): INDEX[f"stars:{ch}:{star}"] for ch in CHANNELS for star 
 _COHORT = {ch: INDEX[f"cohort:{ch}"] for ch in CHANNELS}
 
 
-def metrics(event: Event) -> list[tuple[int, int]]:
-    """What one event adds 1 to: (the instant whose local day it counts on, metric index)."""
-    at, ch = event.occurred_at_ms, event.channel
-    found = [(at, _COUNTED[event.type, ch])]
+def metrics(event: Event, zone: str) -> list[tuple[str, int]]:
+    """What one event adds 1 to: (the local day it counts on, metric index). ValueError or
+    OverflowError when an instant has no local day."""
+    day, ch = local_day(event.occurred_at_ms, zone), event.channel
+    found = [(day, _COUNTED[event.type, ch])]
     if event.implies_delivery:
-        found.append((at, _DELIVERED[ch]))
+        found.append((day, _DELIVERED[ch]))
     if event.rating is not None:
-        found.append((at, _STARRED[ch, event.rating]))
-    if event.cohort_sent_at_ms is not None:
-        found.append((event.cohort_sent_at_ms, _COHORT[ch]))
+        found.append((day, _STARRED[ch, event.rating]))
+    if event.cohort_sent_at_ms is not None:  # a response counts back on its request's first send
+        found.append((local_day(event.cohort_sent_at_ms, zone), _COHORT[ch]))
     if event.cohort_channel is not None:
-        found.append((at, _COHORT[event.cohort_channel]))
+        found.append((day, _COHORT[event.cohort_channel]))
     return found
 
 
@@ -84,7 +85,7 @@ def fold(events: Iterable[Event], keys: Keys, zone_of: Callable[[str], str]) -> 
         per_tenant[event.tenant_id] += 1
         zone = zone_of(event.tenant_id)
         try:
-            found = [(local_day(at, zone), i) for at, i in metrics(event)]
+            found = metrics(event, zone)
         except (ValueError, OverflowError):  # no local day (an instant out of range): counted aside,
             stray[event.tenant_id] += 1      # so one bad entry never stops its partition
             continue
