@@ -13,9 +13,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+_MS = timedelta(milliseconds=1)
+
+
 def epoch_ms(at: datetime) -> int:
     """An aware datetime as whole epoch milliseconds, exactly (no float rounding)."""
-    return (at - _EPOCH) // timedelta(milliseconds=1)
+    return (at - _EPOCH) // _MS
 
 
 EARLIEST_MS = epoch_ms(EARLIEST)
