@@ -48,7 +48,7 @@ def event_of(sender: bytes, implied: bytes | None = None, sent_at: bytes | None 
     # Positional arguments and one dict lookup per optional field: this runs for every entry projected.
     body = orjson.loads(sender)
     get = body.get
-    # _make is tuple.__new__ itself: no Python-level __new__ call per entry (every field is given)
+    # _make takes the fields as one tuple: no __new__ with 13 parameters to bind for every entry
     return Event._make((
         body["t"], body["i"], body["k"], body["c"], body["r"], body["at"],
         get("rt"), get("loc"), get("cmp"), get("m"),
