@@ -7,8 +7,6 @@ order (see eventlog/keys.py), so the order is part of the stored layout: new met
 
 from __future__ import annotations
 
-import sys
-from array import array
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -32,7 +30,6 @@ Row = Sequence[int]  # one count per metric, in METRICS order
 # A stored day: WIDTH unsigned 32-bit big-endian counts (Redis BITFIELD's u32 layout).
 COUNT_BITS = 32
 ROW_BYTES = WIDTH * COUNT_BITS // 8
-_TYPECODE = next(code for code in "ILH" if array(code).itemsize == COUNT_BITS // 8)
 
 
 def month_slot(month: int, metric: int) -> int:
@@ -70,12 +67,7 @@ def whole(stored: Sequence[bytes | None], rows_each: int = 1) -> list[bytes]:
 
 def unpack(stored: Sequence[bytes | None], rows_each: int = 1) -> list[Row]:
     """Rows from stored values of `rows_each` rows, the missing counts as zeros (see whole)."""
-    packed = array(_TYPECODE)
-    packed.frombytes(b"".join(whole(stored, rows_each)))
-    if sys.byteorder == "little":
-        packed.byteswap()
-    counts = packed.tolist()  # list items are read many times over; array items are boxed on each read
-    return [counts[i:i + WIDTH] for i in range(0, len(counts), WIDTH)]
+    return packed_rows(whole(stored, rows_each)).tolist()  # lists: their items are read many times over
 
 
 def packed_rows(stored: Sequence[bytes]) -> npt.NDArray[np.int64]:

@@ -39,7 +39,8 @@ class Report:
     """A widened range, the counts of each of its periods, its totals and the previous range's totals.
 
     A day's counts stay as stored (a packed row: see projections.metrics); a week's or a month's are
-    a tuple of counts. Either is hashable, so equal counts can share their shaped answer.
+    a tuple of counts. Either is hashable, so a period's shaped text can be remembered by its label
+    and counts (web.stats_v2.PeriodTexts).
     """
 
     first: date

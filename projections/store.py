@@ -105,9 +105,7 @@ def read_dates(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: lis
 
 def read_packed(client: Redis, keys: Keys, tenant_id: str, scope: str, dates: list[str]) -> list[bytes]:
     """The stored counts of each local day ("YYYY-MM-DD"), in order, as full packed rows."""
-    if not dates:
-        return []
-    return metrics.whole(client.mget(day_names(keys, tenant_id, scope, dates)))  # one partition: one slot
+    return read_days_and_years(client, keys, tenant_id, scope, dates, [])[0]
 
 
 def day_names(keys: Keys, tenant_id: str, scope: str, dates: list[str]) -> list[bytes]:
