@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 
 import pytest
@@ -47,3 +49,62 @@ def test_a_connection_dropped_just_after_use_fails_one_append_then_recovers(redi
         append(c, settings, "tc", [event("b")])
     assert append(c, settings, "tc", [event("b")]).accepted == 1  # the retry is not a duplicate
     assert c.ping()
+
+
+def test_a_connection_handed_back_is_handed_out_again_as_it_is(redis_url: str) -> None:
+    pool = connect(redis_url).connection_pool
+    first = pool.get_connection()
+    pool.release(first)
+    assert pool.get_connection() is first  # the short way back: no poll, no lock
+    pool.release(first)
+
+
+def test_a_connection_handed_back_twice_is_handed_out_once(redis_url: str) -> None:
+    pool = connect(redis_url).connection_pool
+    first = pool.get_connection()
+    pool.release(first)
+    pool.release(first)
+    a, b = pool.get_connection(), pool.get_connection()
+    assert a is not b
+
+
+def test_concurrent_users_never_share_a_connection(redis_url: str) -> None:
+    c = connect(redis_url)
+    seen: list[int] = []
+
+    def work(n: int) -> None:
+        for i in range(200):
+            c.set(f"rs-test:pool:{n}", i)
+            assert int(c.get(f"rs-test:pool:{n}") or -1) == i  # a shared connection would mix replies
+        seen.append(n)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == list(range(8))
+    c.delete(*[f"rs-test:pool:{n}" for n in range(8)])
+
+
+def test_a_forked_child_opens_its_own_connection(redis_url: str) -> None:
+    c = connect(redis_url)
+    parent = c.client_id()  # leaves its connection on the short way back
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports its own connection's id, then leaves at once
+        try:
+            os.write(write, str(c.client_id()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    child = int(os.read(read, 64))
+    os.waitpid(pid, 0)
+    assert child != parent and c.client_id() == parent  # the parent's socket was never used by the child
+
+
+def test_disconnecting_idle_connections_includes_the_recent_ones(redis_url: str) -> None:
+    c = connect(redis_url)
+    before = c.client_id()
+    c.connection_pool.disconnect(inuse_connections=False)
+    assert c.client_id() != before  # it connected again
