@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from redis import Redis
 
@@ -13,8 +14,7 @@ from eventlog.keys import Keys
 from eventlog.settings import Settings
 
 
-@dataclass(frozen=True)
-class Appended:
+class Appended(NamedTuple):
     """What one append did: new events, duplicates acknowledged, and whether to trigger."""
 
     partition: int
@@ -23,34 +23,46 @@ class Appended:
     trigger: bool
 
 
+class Heads(NamedTuple):
+    """A tenant's partition and the keys of its appends, as the bytes Redis receives: the
+    partition's stream, duplicates hash and trigger flag whole, and the heads its events' id
+    markers, request marks and message lookups are built on (an event adds its own id to each)."""
+
+    partition: int
+    fixed: tuple[bytes, bytes, bytes]
+    tenant: bytes
+    seen: bytes
+    marks: bytes
+    lookup: bytes
+
+
+@lru_cache(maxsize=4_096)
+def heads(prefix: str, partitions: int, tenant_id: str) -> Heads:
+    """A tenant's Heads, built once per process: ingest appends for the same few tenants all day."""
+    keys = Keys(prefix, partitions)
+    p = keys.partition(tenant_id)
+    return Heads(p, (keys.stream(p).encode(), keys.duplicates(p).encode(), keys.trigger(p).encode()),
+                 tenant_id.encode(), keys.seen(p, tenant_id, "").encode(), keys.request(p, tenant_id, "").encode(),
+                 keys.message(p, tenant_id, "").encode())
+
+
 def append(client: Redis, settings: Settings, tenant_id: str, events: Sequence[Event]) -> Appended:
     """Append one tenant's events atomically; each is saved once or counted as a duplicate."""
-    keys = Keys(settings.key_prefix, settings.partitions)
-    p = keys.partition(tenant_id)
+    head = heads(settings.key_prefix, settings.partitions, tenant_id)
     if not events:
-        return Appended(p, 0, 0, False)
-    key_list, args = script_arguments(keys, p, settings, tenant_id, events)
+        return Appended(head.partition, 0, 0, False)
+    key_list, args = script_arguments(head, settings, tenant_id, events)
     accepted, duplicates, fire = scripts.call(client, "append", key_list, args)
-    return Appended(p, int(accepted), int(duplicates), bool(fire))
+    return Appended(head.partition, int(accepted), int(duplicates), bool(fire))
 
 
-def script_arguments(keys: Keys, p: int, settings: Settings, tenant_id: str,
+def script_arguments(head: Heads, settings: Settings, tenant_id: str,
                      events: Sequence[Event]) -> tuple[list[bytes], list[bytes | int]]:
-    """KEYS and ARGV of lua/append.lua for one tenant's events, as the UTF-8 bytes Redis receives.
-
-    An event's keys differ from its neighbours' in their last part only: each kind's head is built
-    once, and the event's id, request id or message id appended to it.
-    """
-    seen = keys.seen(p, tenant_id, "").encode()
-    marks = keys.request(p, tenant_id, "").encode()
-    lookup = keys.message(p, tenant_id, "").encode()
-    key_list = [keys.stream(p).encode(), keys.duplicates(p).encode(), keys.trigger(p).encode()]
-    args: list[bytes | int] = [
-        tenant_id.encode(),
-        settings.id_retention_s,
-        settings.request_retention_s,
-        settings.trigger_ttl_ms,
-    ]
+    """KEYS and ARGV of lua/append.lua for one tenant's events, as the UTF-8 bytes Redis receives."""
+    seen, marks, lookup = head.seen, head.marks, head.lookup
+    key_list = list(head.fixed)
+    args: list[bytes | int] = [head.tenant, settings.id_retention_s, settings.request_retention_s,
+                               settings.trigger_ttl_ms]
     add_keys, add_args, encode = key_list.extend, args.extend, codec.encode
     for event in events:
         if event.tenant_id != tenant_id:

@@ -15,7 +15,7 @@ from web.resources import keys, redis_client
 
 def bearer() -> str | None:
     """The bearer token of the current request, if any."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _, token = request.environ.get("HTTP_AUTHORIZATION", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
@@ -24,23 +24,24 @@ def tenant() -> Tenant:
     token = bearer()
     if token is None:
         raise ApiError(401, "unauthorized", "missing API key: send Authorization: Bearer <api key>")
-    tenant_id = owner(token)
-    cache: dict[str, Tenant] = current_app.extensions["tenants"]
-    if tenant_id not in cache:
+    extensions = current_app.extensions
+    tenant_id = owner(token, extensions["api_keys"])
+    cache: dict[str, Tenant] = extensions["tenants"]
+    found = cache.get(tenant_id)
+    if found is None:
         found = tenants.find(redis_client(), keys(), tenant_id)
         if found is None:
             raise ApiError(401, "unauthorized", "unknown or revoked API key")
         cache[tenant_id] = found
-    return cache[tenant_id]
+    return found
 
 
-def owner(token: str) -> str:
+def owner(token: str, seen: dict[str, tuple[str, float]]) -> str:
     """The tenant id of an API key; 401 for an unknown or revoked one.
 
     A key that worked is trusted again for KEY_CACHE_SECONDS (default 1) without asking Redis, so a
-    revocation takes effect within that time; unknown keys are never cached.
+    revocation takes effect within that time; unknown keys are never cached. `seen` remembers them.
     """
-    seen: dict[str, tuple[str, float]] = current_app.extensions["api_keys"]
     found = seen.get(token)
     if found is not None and found[1] > time.monotonic():
         return found[0]

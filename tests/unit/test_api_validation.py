@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -92,6 +93,29 @@ def test_wrong_content_type_is_415(env: Any) -> None:
     http, headers, _ = env
     r = http.post("/v1/events", data=json.dumps(OK), content_type="text/plain", headers=headers)
     error_of(r, 415)
+
+
+def test_a_content_type_with_parameters_is_json_too(env: Any) -> None:
+    http, headers, appended_total = env
+    r = http.post("/v1/events", data=json.dumps(OK), content_type="Application/JSON; charset=utf-8", headers=headers)
+    assert r.status_code == 202 and appended_total() == 1
+
+
+def test_a_body_without_a_length_is_read_whole(env: Any) -> None:
+    http, headers, appended_total = env
+    r = http.post("/v1/events", input_stream=io.BytesIO(json.dumps(OK).encode()), content_type="application/json",
+                  headers=headers,  # as a server passes on a chunked body: no length, the input ends with it
+                  environ_overrides={"CONTENT_LENGTH": "", "wsgi.input_terminated": True})
+    assert r.status_code == 202 and appended_total() == 1
+
+
+def test_a_body_shorter_than_its_length_is_400(env: Any) -> None:
+    http, headers, appended_total = env
+    body = json.dumps(OK).encode()
+    r = http.post("/v1/events", input_stream=io.BytesIO(body[:-5]), content_type="application/json",
+                  headers=headers, environ_overrides={"CONTENT_LENGTH": str(len(body))})  # the client hung up
+    assert error_of(r, 400)["code"] == "incomplete_body"
+    assert appended_total() == 0
 
 
 def test_body_over_the_limit_is_413(env: Any) -> None:

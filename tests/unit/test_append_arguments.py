@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from redis import Redis
 
 from eventlog import codec
-from eventlog.append import script_arguments
+from eventlog.append import heads, script_arguments
 from eventlog.event import CHANNELS, TYPES, Event
 from eventlog.keys import Keys
 from eventlog.settings import Settings
@@ -19,6 +19,10 @@ SETTINGS = Settings(key_prefix="rs", partitions=16)
 KEYS = Keys(SETTINGS.key_prefix, SETTINGS.partitions)
 ENCODE = Redis().get_encoder().encode  # how redis-py turns each argument into bytes (no connection made)
 NAMES = st.one_of(st.sampled_from(["r1", "a:b", "{p1}", "x y", "é", "😀", "rs:{p3}:req:t:r1"]), st.text(min_size=1))
+
+
+def head(tenant_id: str) -> Any:
+    return heads(SETTINGS.key_prefix, SETTINGS.partitions, tenant_id)
 
 
 def contract(tenant_id: str, events: list[Event]) -> tuple[list[Any], list[Any]]:
@@ -48,7 +52,7 @@ def events(draw: st.DrawFn, tenant_id: str) -> Event:
 def test_keys_and_arguments_are_the_bytes_the_script_expects(data: st.DataObject) -> None:
     tenant_id = data.draw(st.sampled_from(["acme", "demo", "t-é"]))
     batch = data.draw(st.lists(events(tenant_id), min_size=1, max_size=4))
-    keys, args = script_arguments(KEYS, KEYS.partition(tenant_id), SETTINGS, tenant_id, batch)
+    keys, args = script_arguments(head(tenant_id), SETTINGS, tenant_id, batch)
     want_keys, want_args = contract(tenant_id, batch)
     assert [ENCODE(k) for k in keys] == [ENCODE(k) for k in want_keys]
     assert [ENCODE(a) for a in args] == [ENCODE(a) for a in want_args]
@@ -57,10 +61,10 @@ def test_keys_and_arguments_are_the_bytes_the_script_expects(data: st.DataObject
 def test_an_append_holds_one_tenants_events() -> None:
     mine = Event("acme", "e1", "sent", "sms", "r1", 1_744_138_800_000)
     with pytest.raises(ValueError):
-        script_arguments(KEYS, KEYS.partition("acme"), SETTINGS, "acme", [mine, Event("demo", "e2", "sent", "sms", "r2", 1)])
+        script_arguments(head("acme"), SETTINGS, "acme", [mine, Event("demo", "e2", "sent", "sms", "r2", 1)])
 
 
 def test_a_message_id_without_a_request_id_adds_no_keys() -> None:
     event = Event("acme", "e1", "delivered", "sms", "", 1_744_138_800_000, message_id="m1")
-    keys, args = script_arguments(KEYS, KEYS.partition("acme"), SETTINGS, "acme", [event])
+    keys, args = script_arguments(head("acme"), SETTINGS, "acme", [event])
     assert len(keys) == 3 + 2 and args[4 + 3] == b""
