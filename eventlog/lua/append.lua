@@ -24,7 +24,9 @@
 -- the message id; that event carries those marks over to its request, so nothing counts twice.
 local stream, dups, trigger = KEYS[1], KEYS[2], KEYS[3]
 local tenant = ARGV[1]
-local id_ttl, req_ttl, trigger_ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Lifetimes and flag values go to Redis as the strings they arrived as: a Lua number passed to
+-- redis.call is formatted with printf on every call.
+local id_ttl, req_ttl, trigger_ttl = ARGV[2], ARGV[3], ARGV[4]
 local n = (#ARGV - 4) / 5
 local accepted, duplicates = 0, 0
 
@@ -40,9 +42,9 @@ local function is_new(marks, kind, channel)
   if kind == 'failed' and (has(marks, 'delivered', channel) or has(marks, 'read', channel)) then
     return false, false
   end
-  if redis.call('HSETNX', marks, kind .. ':' .. channel, 1) == 0 then return false, false end
+  if redis.call('HSETNX', marks, kind .. ':' .. channel, '1') == 0 then return false, false end
   if kind == 'read' and not has(marks, 'delivered', channel) and not has(marks, 'failed', channel) then
-    redis.call('HSET', marks, 'delivered:' .. channel, 1)
+    redis.call('HSET', marks, 'delivered:' .. channel, '1')
     return true, true
   end
   return true, false
@@ -53,10 +55,10 @@ local function cohort(marks, kind, at)
   if kind == 'sent' then
     redis.call('HSETNX', marks, 'first_sent', at)
     local answered = redis.call('HGET', marks, 'response')
-    if answered and redis.call('HSETNX', marks, 'cohort', 1) == 1 then return 'cr', answered end
+    if answered and redis.call('HSETNX', marks, 'cohort', '1') == 1 then return 'cr', answered end
   elseif kind == 'response' then
     local first = redis.call('HGET', marks, 'first_sent')
-    if first and redis.call('HSETNX', marks, 'cohort', 1) == 1 then return 's', first end
+    if first and redis.call('HSETNX', marks, 'cohort', '1') == 1 then return 's', first end
   end
   return nil, nil
 end
@@ -78,7 +80,7 @@ for i = 1, n do
     k = k + 2
   end
   local fresh, implied = false, false
-  if redis.call('SET', marker, 1, 'NX', 'EX', id_ttl) then
+  if redis.call('SET', marker, '1', 'NX', 'EX', id_ttl) then
     if request ~= '' then
       if early ~= marks then carry_over(early, marks) end
       redis.call('SET', lookup, request, 'NX', 'EX', req_ttl)
@@ -105,5 +107,5 @@ end
 
 if duplicates > 0 then redis.call('HINCRBY', dups, tenant, duplicates) end
 local fire = 0
-if accepted > 0 and redis.call('SET', trigger, 1, 'NX', 'PX', trigger_ttl) then fire = 1 end
+if accepted > 0 and redis.call('SET', trigger, '1', 'NX', 'PX', trigger_ttl) then fire = 1 end
 return {accepted, duplicates, fire}
