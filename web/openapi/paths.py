@@ -13,7 +13,7 @@ from web.schemas import BatchIn, EventIn, RangeQuery, StatsQuery, TenantIn
 from web.stats_v2 import SeriesQuery
 
 REASONS = {
-    400: "Malformed JSON.",
+    400: "Malformed JSON, or a body shorter than its Content-Length.",
     401: "Missing, unknown or revoked credentials, or a missing signature.",
     403: "A signature or token that does not verify, or a disabled feature.",
     404: "No such resource.",
