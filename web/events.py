@@ -27,12 +27,13 @@ _quick_one, _quick_batch = quick_loader(_one), quick_loader(_batch)
 
 def to_event(tenant_id: str, item: dict[str, Any], received: datetime) -> Event:
     """A validated item as the canonical event; a missing occurred_at means the time of receipt."""
-    at: datetime = item.get("occurred_at", received)
-    return Event(
-        tenant_id=tenant_id, id=item["id"], type=item["type"], channel=item["channel"],
-        request_id=item["request_id"], occurred_at_ms=epoch_ms(at), rating=item.get("rating"),
-        location=item.get("location"), campaign=item.get("campaign"), message_id=item.get("message_id"),
-    )
+    get = item.get
+    # _make takes every field in order as one tuple: a batch builds up to 1,000 of these
+    return Event._make((
+        tenant_id, item["id"], item["type"], item["channel"], item["request_id"],
+        epoch_ms(get("occurred_at", received)), get("rating"), get("location"), get("campaign"),
+        get("message_id"), False, None, None,
+    ))
 
 
 def parse(payload: Any, received: datetime) -> list[dict[str, Any]]:
