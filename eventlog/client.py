@@ -44,12 +44,14 @@ class Pool(ConnectionPool):
 
     redis-py's own checkout and return each cost a system call (getpid, to notice a fork), a lock
     and its metrics hooks, and its checkout polls the socket to make sure the server has not closed
-    it: ~20 µs of an ingest request's ~220 µs of CPU, measured in process on this machine. A fork
-    is noticed here by a hook os.register_at_fork runs in the child instead. Here a connection handed
-    back goes on a list of its own (a list's append and pop are atomic, so no lock), and a checkout
-    takes the newest one as it is when it was handed back less than RECENT_S ago. Every reply on it
-    was read whole, or it was disconnected (see eventlog.scripts.call and eventlog.read.read_rows);
-    a disconnected one connects again on its next command. A connection idle for longer, and every
+    it: ~20 µs of an ingest request's ~220 µs of CPU, measured in process on this machine.
+
+    Here a connection handed back goes on a list of its own (a list's append and pop are atomic, so
+    no lock), and a checkout takes the newest one as it is when it was handed back less than
+    RECENT_S ago; a fork is noticed by a hook os.register_at_fork runs in the child. Every reply on a
+    connection handed back was read whole, or it was disconnected (redis-py's commands disconnect
+    after a failed read, and so do eventlog.scripts.call and eventlog.read.read_rows); a
+    disconnected one connects again on its next command. A connection idle for longer, and every
     checkout in a forked child, goes through redis-py's pool as before, poll included.
 
     So a connection the server closed within that second (a restart, CLIENT KILL) fails its next

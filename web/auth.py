@@ -40,7 +40,8 @@ def owner(token: str, seen: dict[str, tuple[str, float]]) -> str:
     """The tenant id of an API key; 401 for an unknown or revoked one.
 
     A key that worked is trusted again for KEY_CACHE_SECONDS (default 1) without asking Redis, so a
-    revocation takes effect within that time; unknown keys are never cached. `seen` remembers them.
+    revocation takes effect within that time; unknown keys are never cached. `seen` holds the keys
+    that worked, each with its tenant id and the time that trust ends.
     """
     found = seen.get(token)
     if found is not None and found[1] > time.monotonic():
