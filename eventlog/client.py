@@ -50,8 +50,8 @@ class Pool(ConnectionPool):
     no lock), and a checkout takes the newest one as it is when it was handed back less than
     RECENT_S ago; a fork is noticed by a hook os.register_at_fork runs in the child. Every reply on a
     connection handed back was read whole, or it was disconnected (redis-py's commands disconnect
-    after a failed read, and so do eventlog.scripts.call and eventlog.read.read_rows); a
-    disconnected one connects again on its next command. A connection idle for longer, and every
+    after a failed read, and so does round_trip); a disconnected one connects again on its next
+    command. A connection idle for longer, and every
     checkout in a forked child, goes through redis-py's pool as before, poll included.
 
     So a connection the server closed within that second (a restart, CLIENT KILL) fails its next
@@ -119,6 +119,25 @@ class Client(Redis):
         client = cls(connection_pool=Pool.from_url(url, **kwargs), single_connection_client=single)
         client.auto_close_connection_pool = True  # the client made the pool: closing it closes the pool
         return client
+
+
+def round_trip(client: Redis, *command: Any) -> Any:
+    """Send one command on a pooled connection and return its reply as Redis sent it.
+
+    For the hot paths (an ingest's append script, a projector's stream read): past redis-py's
+    command wrapper, whose retries, timing hooks and reply callbacks cost about as much CPU as the
+    round trip's own system calls here, and whose parsing of a stream reply builds a tuple and a
+    dictionary per entry. Errors are redis-py's own. The connection goes back to the pool whole:
+    redis-py's send and read disconnect it themselves when they fail part way (a timeout, a lost
+    server, an interrupt), and an error reply is read whole.
+    """
+    pool = client.connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_command(*command)
+        return connection.read_response()
+    finally:
+        pool.release(connection)
 
 
 def connect(url: str, **options: Any) -> Redis:

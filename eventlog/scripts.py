@@ -10,7 +10,9 @@ from weakref import WeakKeyDictionary
 
 from redis import Redis
 from redis.commands.core import AsyncScript, Script
-from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import NoScriptError
+
+from eventlog.client import round_trip
 
 _DIR = Path(__file__).parent / "lua"
 _registered: WeakKeyDictionary[Redis, dict[str, Script | AsyncScript]] = WeakKeyDictionary()
@@ -34,26 +36,11 @@ def script(client: Redis, name: str) -> Script | AsyncScript:
 
 
 def call(client: Redis, name: str, keys: Sequence[bytes | str], args: Sequence[bytes | str | int]) -> Any:
-    """Run lua/<name>.lua once on one pooled connection and return its reply as Redis sent it.
+    """Run lua/<name>.lua once and return its reply as Redis sent it (eventlog.client.round_trip).
 
-    The ingest path's call: one script per request, sent past redis-py's command wrapper (its
-    retries, timing hooks and reply callbacks cost about as much CPU as the round trip's own
-    system calls here). A Redis that does not know the script yet (restarted, flushed) gets its
-    source in the same call. Errors are redis-py's own, as from any other command.
+    A Redis that does not know the script yet (restarted, flushed) is sent its source instead.
     """
-    pool = client.connection_pool
-    connection = pool.get_connection()
     try:
-        try:
-            connection.send_command("EVALSHA", script(client, name).sha, len(keys), *keys, *args)
-            return connection.read_response()
-        except NoScriptError:
-            connection.send_command("EVAL", source(name), len(keys), *keys, *args)
-            return connection.read_response()
-    except ResponseError:
-        raise  # a whole reply was read: the connection is ready for the next command
-    except BaseException:
-        connection.disconnect()  # whatever was left unread must not reach the next command
-        raise
-    finally:
-        pool.release(connection)
+        return round_trip(client, "EVALSHA", script(client, name).sha, len(keys), *keys, *args)
+    except NoScriptError:
+        return round_trip(client, "EVAL", source(name), len(keys), *keys, *args)

@@ -9,10 +9,12 @@ import time
 import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from eventlog import client as client_module
 from eventlog.append import append
-from eventlog.client import Client, Pool, connect
+from eventlog.client import Client, Pool, connect, round_trip
 from eventlog.event import Event
 from eventlog.settings import Settings
 
@@ -108,3 +110,24 @@ def test_disconnecting_idle_connections_includes_the_recent_ones(redis_url: str)
     before = c.client_id()
     c.connection_pool.disconnect(inuse_connections=False)
     assert c.client_id() != before  # it connected again
+
+
+def test_a_round_trip_that_gets_an_error_reply_keeps_its_connection(redis_url: str) -> None:
+    c = connect(redis_url)
+    c.set("rs-test:rt:text", "not a stream")
+    before = c.client_id()
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        round_trip(c, "XRANGE", "rs-test:rt:text", "-", "+")  # the whole error reply was read
+    assert c.client_id() == before
+    c.delete("rs-test:rt:text")
+
+
+def test_a_round_trip_cut_off_mid_reply_never_hands_its_reply_to_the_next_command(redis_url: str) -> None:
+    c = connect(redis_url, socket_timeout=0.2)
+    c.delete("rs-test:rt:list")
+    before = c.client_id()
+    with pytest.raises(RedisTimeoutError):  # BLPOP answers after 0.5 s: the client gives up first
+        round_trip(c, "BLPOP", "rs-test:rt:list", 0.5)
+    time.sleep(0.5)  # the late nil reply is now waiting on the old connection, handed back < RECENT_S ago
+    assert round_trip(c, "ECHO", "next") == b"next"
+    assert c.client_id() != before
